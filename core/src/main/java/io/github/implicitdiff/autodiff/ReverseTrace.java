@@ -1,0 +1,116 @@
+package io.github.implicitdiff.autodiff;
+
+import io.github.implicitdiff.tensor.Primitive;
+import io.github.implicitdiff.tensor.Tensor;
+import io.github.implicitdiff.tensor.Trace;
+import io.github.implicitdiff.tensor.Tracer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reverse mode: records each primitive applied to this level's tracers on a tape; {@link #backward}
+ * walks the tape from the end, pulling cotangents back through the VJP rules. The rules run as
+ * ordinary tensor operations, so an outer trace differentiates the backward pass itself.
+ */
+final class ReverseTrace implements Trace {
+  private final int level;
+  private final List<Node> tape = new ArrayList<>();
+  private int nextId;
+
+  private record Node(Primitive p, Tensor[] primals, Tensor out, int[] inputIds, int outId) {}
+
+  ReverseTrace(int level) {
+    this.level = level;
+  }
+
+  @Override
+  public int level() {
+    return level;
+  }
+
+  ReverseTracer input(Tensor primal) {
+    return new ReverseTracer(this, primal, nextId++);
+  }
+
+  @Override
+  public Tensor process(Primitive p, Tensor[] args) {
+    Tensor[] primals = new Tensor[args.length];
+    int[] ids = new int[args.length];
+    boolean any = false;
+    for (int i = 0; i < args.length; i++) {
+      if (args[i] instanceof ReverseTracer t && t.trace == this) {
+        primals[i] = t.primal;
+        ids[i] = t.id;
+        any |= p.differentiable(i);
+      } else {
+        primals[i] = args[i];
+        ids[i] = -1;
+      }
+    }
+    Tensor out = Tensor.apply(p, primals);
+    if (!any) return out;
+    ReverseTracer t = new ReverseTracer(this, out, nextId++);
+    tape.add(new Node(p, primals, out, ids, t.id));
+    return t;
+  }
+
+  /** The id of {@code x} on this tape, or −1 when x does not depend on this level's inputs. */
+  int idOf(Tensor x) {
+    return x instanceof ReverseTracer t && t.trace == this ? t.id : -1;
+  }
+
+  /** Cotangents of {@code inputs} given cotangents {@code g} of {@code outputs} (zero where absent). */
+  Tensor[] backward(Tensor[] outputs, Tensor[] g, Tensor[] inputs) {
+    Tensor[] ct = new Tensor[nextId];
+    for (int k = 0; k < outputs.length; k++) {
+      int id = idOf(outputs[k]);
+      if (id >= 0 && g[k] != null) ct[id] = ct[id] == null ? g[k] : ct[id].add(g[k]);
+    }
+    int lowest = Integer.MAX_VALUE;
+    for (Tensor x : inputs) lowest = Math.min(lowest, Math.max(0, idOf(x)));
+    for (int n = tape.size() - 1; n >= 0; n--) {
+      Node node = tape.get(n);
+      Tensor gi = ct[node.outId];
+      if (gi == null) continue;
+      if (node.outId < lowest) break;
+      boolean[] needed = new boolean[node.inputIds.length];
+      for (int i = 0; i < needed.length; i++) needed[i] = node.inputIds[i] >= 0;
+      Tensor[] c = node.p.vjpAll(gi, needed, node.out, node.primals);
+      for (int i = 0; i < needed.length; i++) {
+        int id = node.inputIds[i];
+        if (id < 0 || c[i] == null) continue;
+        ct[id] = ct[id] == null ? c[i] : ct[id].add(c[i]);
+      }
+    }
+    Tensor[] r = new Tensor[inputs.length];
+    for (int i = 0; i < inputs.length; i++) {
+      int id = idOf(inputs[i]);
+      r[i] = id >= 0 && ct[id] != null ? ct[id] : Tensor.zerosLike(inputs[i]);
+    }
+    return r;
+  }
+
+  /** A value at this level, named by its position on the tape. */
+  static final class ReverseTracer extends Tracer {
+    final ReverseTrace trace;
+    final Tensor primal;
+    final int id;
+
+    ReverseTracer(ReverseTrace trace, Tensor primal, int id) {
+      super(primal);
+      this.trace = trace;
+      this.primal = primal;
+      this.id = id;
+    }
+
+    @Override
+    public Trace trace() {
+      return trace;
+    }
+
+    @Override
+    public Tensor primal() {
+      return primal;
+    }
+  }
+}
