@@ -12,6 +12,7 @@ import io.github.implicitdiff.tensor.Tensor;
 public final class DenseOperator implements LinearOperator {
   private final Tensor matrix;
   private final boolean symmetric;
+  private volatile double[] values; // row-major copy of a concrete matrix, made on the first fast product
 
   public DenseOperator(Tensor matrix) {
     if (matrix.ndim() != 2 || matrix.dim(0) != matrix.dim(1))
@@ -30,7 +31,19 @@ public final class DenseOperator implements LinearOperator {
 
   public Tensor matrix() { return matrix; }
   public int size() { return matrix.dim(0); }
-  public Tensor apply(Tensor v) { return matrix.matmul(v); }
+  /** A v; for concrete A and v (no derivative being taken) a direct row-by-row product, else a differentiable matmul. */
+  public Tensor apply(Tensor v) {
+    if (matrix.isTraced() || v.isTraced() || v.ndim() != 1 || v.dim(0) != size()) return matrix.matmul(v);
+    if (values == null) values = matrix.toDoubleArray(); // benign race: every thread computes the same copy
+    double[] a = values, x = v.toDoubleArray(), y = new double[x.length];
+    int n = x.length;
+    for (int i = 0; i < n; i++) {
+      double s = 0;
+      for (int j = 0, row = i * n; j < n; j++) s += a[row + j] * x[j];
+      y[i] = s;
+    }
+    return Tensor.of(y);
+  }
   public Tensor applyTranspose(Tensor v) { return matrix.T().matmul(v); }
   public Tensor toDense() { return matrix; }
 
