@@ -1,7 +1,11 @@
 package io.github.implicitdiff.app;
 
 import io.github.implicitdiff.app.experiments.GradTimingBenchmark;
+import io.github.implicitdiff.app.experiments.Brachistochrone;
 import io.github.implicitdiff.app.experiments.HelloGrad;
+import io.github.implicitdiff.app.experiments.JacobianPrecision;
+import io.github.implicitdiff.app.experiments.Ridge;
+import io.github.implicitdiff.app.experiments.SoftmaxKkt;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -30,7 +34,11 @@ public record Registry(List<Experiment> experiments, List<Benchmark> benchmarks)
   public static Registry standard() {
     return new Registry(
         List.of(
-            new HelloGrad()
+            new HelloGrad(),
+            new Brachistochrone(),
+            new SoftmaxKkt(),
+            new Ridge(),
+            new JacobianPrecision()
             // one line per experiment, in the order "run all" runs them
         ),
         List.of(

@@ -1,6 +1,7 @@
 package io.github.implicitdiff.app.bench;
 
 import io.github.implicitdiff.autodiff.AD;
+import io.github.implicitdiff.autodiff.MultiInputFunction;
 import io.github.implicitdiff.implicit.Implicit;
 import io.github.implicitdiff.implicit.ImplicitOptions;
 import io.github.implicitdiff.implicit.Optimality;
@@ -18,6 +19,11 @@ public final class RidgeHypergradient {
   public final int n, d;
   /** Lipschitz constant of the inner gradient at λ = 0: λ_max(XᵀX/n). */
   public final double lipschitz0;
+
+  /** The problem on given training (X, y) and validation (Xv, yv) data. */
+  public static RidgeHypergradient of(Tensor X, Tensor y, Tensor Xv, Tensor yv) {
+    return new RidgeHypergradient(X, y, Xv, yv);
+  }
 
   private RidgeHypergradient(Tensor X, Tensor y, Tensor Xv, Tensor yv) {
     this.X = X;
@@ -54,10 +60,15 @@ public final class RidgeHypergradient {
     return LinearSolvers.cg().withTol(1e-10).solve(A, X.T().matmul(y).div(n)).orThrow();
   }
 
+  /** λ ↦ w*(λ), solved by CG and differentiable by implicit differentiation (CG to 1e-10). */
+  public MultiInputFunction solution() {
+    return Implicit.customRoot(stationarity(), th -> solveCg(th[0].item()), LinearSolvers.cg().withTol(1e-10),
+        ImplicitOptions.defaults().withSymmetric(true));
+  }
+
   /** (a) inner solve by CG, hypergradient by implicit VJP with CG (both to 1e-10). */
   public double implicitHypergradient(double lam) {
-    var wStar = Implicit.customRoot(stationarity(), th -> solveCg(th[0].item()), LinearSolvers.cg().withTol(1e-10),
-        ImplicitOptions.defaults().withSymmetric(true));
+    MultiInputFunction wStar = solution();
     return AD.grad(l -> valLoss(wStar.apply(l)), Tensor.scalar(lam)).item();
   }
 
@@ -83,7 +94,7 @@ public final class RidgeHypergradient {
   /** (d) dense closed form: A = XᵀX/n + λI, w = A⁻¹Xᵀy/n, dL/dλ = −∇L(w)ᵀ A⁻¹ w. */
   public double denseHypergradient(double lam) {
     Tensor A = X.T().matmul(X).div(n).add(Tensor.eye(d).mul(lam));
-    var chol = LinearSolvers.gmres(); // TODO cholesky when merged
+    var chol = LinearSolvers.cholesky();
     LinearOperator op = LinearOperator.dense(A);
     Tensor w = chol.solve(op, X.T().matmul(y).div(n)).orThrow();
     Tensor g = Xv.T().matmul(Xv.matmul(w).sub(yv)).div(Xv.dim(0));
