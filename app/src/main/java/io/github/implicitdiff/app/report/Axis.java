@@ -74,7 +74,7 @@ final class Axis {
           }
         }
       }
-      if (ticks.size() < 2) {
+      if (ticks.size() < 3) {
         ticks.clear();
         for (Tick t : linearTicks(Math.pow(10, lo), Math.pow(10, hi))) {
           if (t.value() > 0) {
@@ -86,11 +86,11 @@ final class Axis {
     }
     int every = Math.max(1, (int) Math.ceil(decades / 8.0));
     boolean minor = every == 1 && decades <= 8;
-    boolean twoFive = decades <= 2;
+    boolean twoFive = decades <= 2; // few decades: label 2× and 5× too, all in plain numbers
     for (int e = firstDecade - 1; e <= lastDecade; e++) {
       double decade = Math.pow(10, e);
       if (e >= firstDecade && Math.floorMod(e, every) == 0) {
-        ticks.add(new Tick(decade, powerOfTen(e), true));
+        ticks.add(new Tick(decade, twoFive ? plain(decade) : powerOfTen(e), true));
       } else if (e >= firstDecade) {
         ticks.add(new Tick(decade, "", false));
       }
