@@ -1,6 +1,7 @@
 package io.github.implicitdiff.loss;
 
 import io.github.implicitdiff.tensor.ShapeException;
+import io.github.implicitdiff.tensor.Shapes;
 import io.github.implicitdiff.tensor.Tensor;
 import java.util.Arrays;
 
@@ -68,7 +69,7 @@ final class Checks {
     int[] expected = w.ndim() == 1 ? new int[] {X.dim(0)} : new int[] {X.dim(0), w.dim(1)};
     if (!Arrays.equals(expected, y.shape()))
       throw new ShapeException(op + ": targets y " + y.shapeString() + " do not match the predictions X·w "
-          + Arrays.toString(expected) + " (X " + X.shapeString() + ", w " + w.shapeString() + ")");
+          + Shapes.str(expected) + " (X " + X.shapeString() + ", w " + w.shapeString() + ")");
   }
 
   /** A hyperparameter whose every value must be finite and ≥ 0 (or > 0 when {@code strict}). */
