@@ -171,6 +171,24 @@ class ObjectivesTest {
         Objectives.l2MulticlassLogistic(W, lambda, X, labels).item(), 1e-13);
   }
 
+  @ParameterizedTest
+  @ValueSource(longs = {1, 2, 3})
+  void multiclassLogisticHessianVectorProductMatchesDifferencesOfGradients(long seed) {
+    Random rng = new Random(seed);
+    Tensor X = Tensor.randn(rng, N, D), W = Tensor.randn(rng, D, K), V = Tensor.randn(rng, D, K);
+    int[] labels = LossesTest.randomLabels(rng, N, K);
+    Tensor lambda = Tensor.scalar(0.1);
+    double h = 1e-5;
+    Tensor plus = AD.grad(v -> Objectives.l2MulticlassLogistic(v, lambda, X, labels), W.add(V.mul(h)));
+    Tensor minus = AD.grad(v -> Objectives.l2MulticlassLogistic(v, lambda, X, labels), W.sub(V.mul(h)));
+    Tensor hv = AD.hvp(v -> Objectives.l2MulticlassLogistic(v, lambda, X, labels), W, V);
+    assertClose(plus.sub(minus).div(2 * h), hv, 1e-7, "∇²f · V");
+    // closed form: Xᵀ[(P ⊙ XV) − P ⊙ rowsum(P ⊙ XV)]/n + λV with P = softmax(XW)
+    Tensor P = X.matmul(W).softmax(1), S = X.matmul(V);
+    Tensor inner = P.mul(S).sub(P.mul(P.mul(S).sum(new int[] {1}, true)));
+    assertClose(X.T().matmul(inner).div(N).add(V.mul(0.1)), hv, 1e-13, "softmax covariance form");
+  }
+
   @Test
   void multiclassLogisticRejectsLabelsNotMatchingRows() {
     var e = assertThrows(ShapeException.class,
