@@ -162,8 +162,8 @@ public final class Main {
     out.print(summary.significantDigits(3).render());
     Json.writeFile(outDir.resolve("summary.json"), new JsonObject()
         .put("quick", options.has("quick")).put("experiments", entries));
-    out.println((failures == 0 ? "all " + entries.size() + " experiments ran" : failures + " of " + entries.size()
-        + " experiments failed") + "; results in " + outDir);
+    String count = entries.size() == 1 ? "1 experiment" : entries.size() + " experiments";
+    out.println((failures == 0 ? "ran " + count : failures + " of " + count + " failed") + "; results in " + outDir);
     return failures == 0 ? EXIT_OK : EXIT_FAILURE;
   }
 

@@ -104,10 +104,12 @@ public final class HeapMeter {
     }, "heap-sampler");
     sampler.setDaemon(true);
     long start = System.nanoTime();
+    long end = start;
     Object result;
     try {
       sampler.start();
       result = task.get();
+      end = System.nanoTime();
     } finally {
       // notifications arrive asynchronously: give the last ones up to 200 ms
       long expected = collectionCount() - countBefore;
@@ -128,7 +130,7 @@ public final class HeapMeter {
         }
       }
     }
-    double seconds = (System.nanoTime() - start) * 1e-9;
+    double seconds = (end - start) * 1e-9;
     peakSampled.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
     // keep the result reachable until here, so that it counts in the samples above
     java.lang.ref.Reference.reachabilityFence(result);

@@ -45,7 +45,7 @@ public final class HelloGrad implements Experiment {
   @Override
   public Result run(Options options, Output output) {
     double[] xValues = options.getDoubleList("x", 1, 2, 3);
-    double h = options.getDoubleInRange("step", 1e-5, Double.MIN_NORMAL, 0.1);
+    double h = Options.checkInRange("step", options.getPositiveDouble("step", 1e-5), 0, 0.1);
     int points = options.getIntInRange("points", options.has("quick") ? 41 : 201, 3, 100_000);
     Tensor x = Tensor.of(xValues);
 
