@@ -1,6 +1,7 @@
 package io.github.implicitdiff.app;
 
 import io.github.implicitdiff.app.experiments.GradTimingBenchmark;
+import io.github.implicitdiff.app.bench.ImplicitBenchmark;
 import io.github.implicitdiff.app.experiments.Brachistochrone;
 import io.github.implicitdiff.app.experiments.HelloGrad;
 import io.github.implicitdiff.app.experiments.JacobianPrecision;
@@ -42,7 +43,8 @@ public record Registry(List<Experiment> experiments, List<Benchmark> benchmarks)
             // one line per experiment, in the order "run all" runs them
         ),
         List.of(
-            new GradTimingBenchmark()
+            new GradTimingBenchmark(),
+            new ImplicitBenchmark()
         ));
   }
 
