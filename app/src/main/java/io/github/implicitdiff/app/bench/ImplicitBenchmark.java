@@ -9,11 +9,6 @@ import io.github.implicitdiff.app.cli.UsageException;
 import io.github.implicitdiff.app.report.JsonObject;
 import io.github.implicitdiff.app.report.Plot;
 import io.github.implicitdiff.app.report.Table;
-import io.github.implicitdiff.autodiff.AD;
-import io.github.implicitdiff.implicit.Implicit;
-import io.github.implicitdiff.implicit.ImplicitOptions;
-import io.github.implicitdiff.linalg.LinearSolvers;
-import io.github.implicitdiff.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -84,10 +79,8 @@ public final class ImplicitBenchmark implements Benchmark {
     double[] kk = new double[ks.length], mi = new double[ks.length], mu = new double[ks.length];
     for (int j = 0; j < ks.length; j++) {
       int k = ks[j];
-      var wStar = Implicit.customRoot(p.stationarity(), th -> p.gradientDescent(th[0], k), LinearSolvers.cg().withTol(1e-10),
-          ImplicitOptions.defaults().withSymmetric(true).withPolicy(ImplicitOptions.CheckPolicy.WARN).withListener(d -> {}));
-      HeapMeter.Usage ui = HeapMeter.measure(() -> AD.grad(l -> p.valLoss(wStar.apply(l)), Tensor.scalar(lam)).item());
-      HeapMeter.Usage uu = HeapMeter.measure(() -> p.unrolledReverse(lam, k));
+      HeapMeter.Usage ui = MemoryProbe.measure(MemoryProbe.Method.IMPLICIT, p.n, p.d, k);
+      HeapMeter.Usage uu = MemoryProbe.measure(MemoryProbe.Method.UNROLLED, p.n, p.d, k);
       long bi = bytes(ui), bu = bytes(uu);
       mt.row(k, bi, bu);
       kk[j] = k;
@@ -97,9 +90,9 @@ public final class ImplicitBenchmark implements Benchmark {
           .put("implicit_gc_collections", ui.collections()).put("unrolled_gc_collections", uu.collections()).fields());
     }
     output.table(mt);
-    output.note("memory: peak heap above the baseline, after-collection (live) figure when a collection happened during the"
-        + " task, else the sampled figure; implicit runs K unrecorded steps then the implicit VJP (residual check as a warning"
-        + " for small K)");
+    output.note("memory: peak live heap above the baseline, measured after collections in a child JVM with -Xmn8m (the sampled"
+        + " figure when no collection happened); implicit runs K unrecorded steps then the implicit VJP (residual check as a"
+        + " warning for small K)");
     Plot plot = new Plot(800, 500).title("Peak extra heap against the number of solver steps K (n×d = "
         + sizes[0][0] + "×" + sizes[0][1] + ")").xLabel("K").yLabel("bytes").xScale(Plot.Scale.LOG).yScale(Plot.Scale.LOG)
         .lineWithMarkers("implicit", kk, mi).lineWithMarkers("unrolled (reverse)", kk, mu);
