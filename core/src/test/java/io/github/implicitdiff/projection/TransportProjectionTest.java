@@ -74,7 +74,7 @@ class TransportProjectionTest {
   }
 
   @ParameterizedTest
-  @ValueSource(longs = {1, 2, 3})
+  @ValueSource(longs = {1, 2})
   void derivativesByUnrollingMatchFiniteDifferences(long seed) {
     Random rng = new Random(seed);
     Tensor X = Tensor.randn(rng, 3, 4);

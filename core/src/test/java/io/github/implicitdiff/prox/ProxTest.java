@@ -10,6 +10,7 @@ import io.github.implicitdiff.projection.Projections;
 import io.github.implicitdiff.tensor.Tensor;
 import java.util.Random;
 import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -17,15 +18,30 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ProxTest {
   private static final int N = 5;
 
-  /** One case: the penalty g (∞ outside its domain) and the prox under test, for fixed λ, η. */
-  private record Case(String name, Function<Tensor, Double> g, Function<Tensor, Tensor> prox) {}
+  /** One case: the penalty g in plain Java (∞ outside its domain) and the prox under test, for fixed λ, η. */
+  private record Case(String name, ToDoubleFunction<double[]> g, Function<Tensor, Tensor> prox) {}
 
-  private static double l1(Tensor z) {
-    return z.abs().sum().item();
+  private static double l1(double[] z) {
+    double s = 0;
+    for (double v : z) s += Math.abs(v);
+    return s;
   }
 
-  private static double indicatorNonNegative(Tensor z) {
-    return z.min().item() < 0 ? Double.POSITIVE_INFINITY : 0;
+  private static double sum(double[] z) {
+    double s = 0;
+    for (double v : z) s += v;
+    return s;
+  }
+
+  private static double squaredNorm(double[] z) {
+    double s = 0;
+    for (double v : z) s += v * v;
+    return s;
+  }
+
+  private static double indicatorNonNegative(double[] z) {
+    for (double v : z) if (v < 0) return Double.POSITIVE_INFINITY;
+    return 0;
   }
 
   private static Case[] cases(Tensor lambda, Tensor lambda2, double eta) {
@@ -33,53 +49,63 @@ class ProxTest {
     return new Case[] {
         new Case("identity", z -> 0.0, Prox::identity),
         new Case("lasso", z -> l * l1(z), x -> Prox.lasso(x, lambda, eta)),
-        new Case("nonNegativeLasso", z -> l * z.sum().item() + indicatorNonNegative(z), x -> Prox.nonNegativeLasso(x, lambda, eta)),
-        new Case("elasticNet", z -> l * l1(z) + 0.5 * l2 * z.vdot(z), x -> Prox.elasticNet(x, lambda, lambda2, eta)),
-        new Case("groupLasso", z -> l * z.norm2(), x -> Prox.groupLasso(x, lambda, eta, 0)),
-        new Case("ridge", z -> 0.5 * l * z.vdot(z), x -> Prox.ridge(x, lambda, eta)),
-        new Case("nonNegativeRidge", z -> 0.5 * l * z.vdot(z) + indicatorNonNegative(z), x -> Prox.nonNegativeRidge(x, lambda, eta)),
+        new Case("nonNegativeLasso", z -> l * sum(z) + indicatorNonNegative(z), x -> Prox.nonNegativeLasso(x, lambda, eta)),
+        new Case("elasticNet", z -> l * l1(z) + 0.5 * l2 * squaredNorm(z), x -> Prox.elasticNet(x, lambda, lambda2, eta)),
+        new Case("groupLasso", z -> l * Math.sqrt(squaredNorm(z)), x -> Prox.groupLasso(x, lambda, eta, 0)),
+        new Case("ridge", z -> 0.5 * l * squaredNorm(z), x -> Prox.ridge(x, lambda, eta)),
+        new Case("nonNegativeRidge", z -> 0.5 * l * squaredNorm(z) + indicatorNonNegative(z), x -> Prox.nonNegativeRidge(x, lambda, eta)),
     };
   }
 
   /** h(z) = ½‖z − x‖² + η g(z). */
+  private static double objective(Case c, double[] z, double[] x, double eta) {
+    double gz = c.g().applyAsDouble(z);
+    if (Double.isInfinite(gz)) return gz;
+    double s = 0;
+    for (int i = 0; i < z.length; i++) s += (z[i] - x[i]) * (z[i] - x[i]);
+    return 0.5 * s + eta * gz;
+  }
+
   private static double objective(Case c, Tensor z, Tensor x, double eta) {
-    double gz = c.g().apply(z);
-    return Double.isInfinite(gz) ? gz : 0.5 * z.sub(x).vdot(z.sub(x)) + eta * gz;
+    return objective(c, z.toDoubleArray(), x.toDoubleArray(), eta);
   }
 
   /** Pattern search on h over ± coordinate and ± random directions, from 0, step halving to 1e-11. */
-  private static Tensor bruteForce(Case c, Tensor x, double eta, Random rng) {
-    Tensor[] directions = new Tensor[2 * N + 20];
+  private static Tensor bruteForce(Case c, Tensor xTensor, double eta, Random rng) {
+    double[] x = xTensor.toDoubleArray();
+    double[][] directions = new double[2 * N + 20][];
     for (int i = 0; i < N; i++) {
-      double[] e = new double[N];
-      e[i] = 1;
-      directions[2 * i] = Tensor.of(e);
-      directions[2 * i + 1] = Tensor.of(e).neg();
+      directions[2 * i] = new double[N];
+      directions[2 * i][i] = 1;
+      directions[2 * i + 1] = new double[N];
+      directions[2 * i + 1][i] = -1;
     }
     for (int k = 2 * N; k < directions.length; k++) {
-      Tensor d = Tensor.randn(rng, N);
-      directions[k] = d.div(d.norm2());
+      double[] d = Tensor.randn(rng, N).toDoubleArray();
+      double norm = Math.sqrt(squaredNorm(d));
+      for (int i = 0; i < N; i++) d[i] /= norm;
+      directions[k] = d;
     }
-    Tensor z = Tensor.zeros(N);
+    double[] z = new double[N], candidate = new double[N];
     double hz = objective(c, z, x, eta);
     for (double step = 1; step > 1e-11; ) {
       boolean improved = false;
-      for (Tensor d : directions) {
-        Tensor candidate = z.add(d.mul(step));
+      for (double[] d : directions) {
+        for (int i = 0; i < N; i++) candidate[i] = z[i] + step * d[i];
         double hc = objective(c, candidate, x, eta);
         if (hc < hz) {
-          z = candidate;
+          System.arraycopy(candidate, 0, z, 0, N);
           hz = hc;
           improved = true;
         }
       }
       if (!improved) step /= 2;
     }
-    return z;
+    return Tensor.of(z);
   }
 
   @ParameterizedTest
-  @ValueSource(longs = {1, 2, 3, 4})
+  @ValueSource(longs = {1, 2, 3, 4, 5, 6})
   void proxMinimizesItsDefiningObjective(long seed) {
     Random rng = new Random(seed);
     Tensor lambda = Tensor.scalar(0.2 + rng.nextDouble()), lambda2 = Tensor.scalar(0.2 + rng.nextDouble());
