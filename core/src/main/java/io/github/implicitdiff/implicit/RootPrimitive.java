@@ -1,0 +1,205 @@
+package io.github.implicitdiff.implicit;
+
+import io.github.implicitdiff.autodiff.AD;
+import io.github.implicitdiff.autodiff.Pullback;
+import io.github.implicitdiff.autodiff.VjpResult;
+import io.github.implicitdiff.linalg.LinearOperator;
+import io.github.implicitdiff.linalg.LinearSolution;
+import io.github.implicitdiff.linalg.LinearSolver;
+import io.github.implicitdiff.linalg.NotConvergedException;
+import io.github.implicitdiff.linalg.SingularMatrixException;
+import io.github.implicitdiff.tensor.Primitive;
+import io.github.implicitdiff.tensor.ShapeException;
+import io.github.implicitdiff.tensor.Tensor;
+import java.util.Arrays;
+import java.util.function.Function;
+
+/**
+ * x*(θ), the root of F(x, θ) = 0 in x (x a vector of length n), as a primitive whose inputs are θ.
+ *
+ * <p>With A = ∂₁F(x*, θ) and B = ∂₂F(x*, θ), the implicit function theorem gives A ∂x* = −B:
+ * <ul>
+ *   <li>JVP: u solves A u = −B v. u is itself the root of the linear G(u; x*, θ, v) = A u + B v.</li>
+ *   <li>VJP: w solves Aᵀ w = −g and the θ-cotangent is Bᵀ w. w is the root of
+ *       H(w; x*, θ, g) = Aᵀ w + g.</li>
+ * </ul>
+ * Both rules return a new RootPrimitive (for G or H) applied to (x*, θ, v) or (x*, θ, g), so that
+ * derivatives of derivatives are again implicit: Hessians and Jacobians through the solver work in any
+ * mode combination. Every product by A, Aᵀ, B, Bᵀ is a JVP or VJP of F.
+ */
+final class RootPrimitive implements Primitive {
+  private final String name;
+  private final Optimality F;
+  private final Function<Tensor[], Tensor> solver;
+  private final LinearSolver linearSolver;
+  private final ImplicitOptions options;
+  private final ImplicitDiagnostics.Stage stage;
+
+  RootPrimitive(String name, Optimality F, Function<Tensor[], Tensor> solver, LinearSolver linearSolver,
+      ImplicitOptions options, ImplicitDiagnostics.Stage stage) {
+    this.name = name;
+    this.F = F;
+    this.solver = solver;
+    this.linearSolver = linearSolver;
+    this.options = options;
+    this.stage = stage;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public Tensor eval(Tensor... theta) {
+    Tensor x = solver.apply(theta);
+    if (x.isTraced())
+      throw new ImplicitConditionException(name + ": the solver returned a traced tensor: it closes over a tensor that is"
+          + " being differentiated; pass that tensor as an argument θ instead");
+    if (x.ndim() != 1)
+      throw new ShapeException(name + ": the solver returned shape " + x.shapeString() + ", expected a vector");
+    x.requireFinite(name + ": solver output");
+    if (stage == ImplicitDiagnostics.Stage.SOLVE) checkResidual(x, theta);
+    return x;
+  }
+
+  /** rms(F(x*, θ)) ≤ tol · max(1, rms(x*)), else an exception (or a warning under WARN). */
+  private void checkResidual(Tensor x, Tensor[] theta) {
+    int n = x.dim(0);
+    Tensor r = F.apply(x, theta);
+    if (r.isTraced())
+      throw new ImplicitConditionException(name + ": the optimality function closes over a tensor that is being"
+          + " differentiated, so its derivative would be lost; pass that tensor as an argument θ instead");
+    if (!Arrays.equals(r.shape(), x.shape()))
+      throw new ShapeException(name + ": F(x, θ) has shape " + r.shapeString() + " but x has shape " + x.shapeString());
+    double rms = r.norm2() / Math.sqrt(Math.max(1, n));
+    double scale = Math.max(1, x.norm2() / Math.sqrt(Math.max(1, n)));
+    String warning = null;
+    if (!(rms <= options.residualTolerance() * scale)) {
+      warning = name + ": the solver's output does not satisfy F(x, θ) = 0: rms(F) = " + rms + " > tolerance "
+          + options.residualTolerance() * scale + " (residualTolerance " + options.residualTolerance()
+          + " · max(1, rms(x))); solve more accurately, or raise residualTolerance; the implicit derivative would be"
+          + " inaccurate";
+      if (options.policy() == ImplicitOptions.CheckPolicy.THROW) throw new ImplicitConditionException(warning);
+    }
+    options.report(new ImplicitDiagnostics(stage, n, rms, null, warning));
+  }
+
+  // ---------------------------------------------------------------- derivative rules
+
+  @Override
+  public Tensor jvpAll(Tensor[] dTheta, Tensor out, Tensor... theta) {
+    int m = theta.length, n = out.dim(0);
+    int[] active = java.util.stream.IntStream.range(0, m).filter(i -> dTheta[i] != null).toArray();
+    if (active.length == 0) return null;
+    // params P = (x*, θ_1..θ_m, v_a for a in active)
+    Tensor[] P = new Tensor[1 + m + active.length];
+    P[0] = out;
+    System.arraycopy(theta, 0, P, 1, m);
+    for (int k = 0; k < active.length; k++) P[1 + m + k] = dTheta[active[k]];
+    Optimality G = (u, p) -> {
+      Tensor[] primals = Arrays.copyOfRange(p, 0, 1 + m);
+      Tensor[] tangents = new Tensor[1 + m];
+      tangents[0] = u;
+      for (int i = 0; i < m; i++) tangents[1 + i] = Tensor.zerosLike(p[1 + i]);
+      for (int k = 0; k < active.length; k++) tangents[1 + active[k]] = p[1 + m + k];
+      return AD.jvp(z -> new Tensor[] {F.apply(z[0], Arrays.copyOfRange(z, 1, z.length))}, primals, tangents).outTangent();
+    };
+    Function<Tensor[], Tensor> solveG = p -> {
+      Tensor x = p[0];
+      Tensor[] th = Arrays.copyOfRange(p, 1, 1 + m);
+      Tensor b = G.apply(Tensor.zeros(n), p).neg();
+      LinearOperator A = jacobianOperator(x, th);
+      return linearSolve(A, b, ImplicitDiagnostics.Stage.JVP);
+    };
+    return Tensor.apply(new RootPrimitive(name + " JVP", G, solveG, linearSolver, options, ImplicitDiagnostics.Stage.JVP), P);
+  }
+
+  @Override
+  public Tensor[] vjpAll(Tensor g, boolean[] needed, Tensor out, Tensor... theta) {
+    int m = theta.length;
+    // params P = (x*, θ_1..θ_m, g)
+    Tensor[] P = new Tensor[m + 2];
+    P[0] = out;
+    System.arraycopy(theta, 0, P, 1, m);
+    P[m + 1] = g;
+    Optimality H = (w, p) -> {
+      Tensor[] th = Arrays.copyOfRange(p, 1, 1 + m);
+      return AD.vjp(x -> F.apply(x, th), p[0], w).add(p[m + 1]);
+    };
+    Function<Tensor[], Tensor> solveH = p -> {
+      Tensor x = p[0];
+      Tensor[] th = Arrays.copyOfRange(p, 1, 1 + m);
+      LinearOperator At = jacobianOperator(x, th).transpose();
+      return linearSolve(At, p[m + 1].neg(), ImplicitDiagnostics.Stage.VJP);
+    };
+    Tensor w = Tensor.apply(new RootPrimitive(name + " VJP", H, solveH, linearSolver, options, ImplicitDiagnostics.Stage.VJP), P);
+    // θ-cotangents Bᵀ w = vjp of θ ↦ F(x*, θ) at w
+    VjpResult r = AD.vjp(th -> new Tensor[] {F.apply(out, th)}, theta);
+    Tensor[] ct = r.pullback().apply(w);
+    for (int i = 0; i < m; i++) if (!needed[i]) ct[i] = null;
+    return ct;
+  }
+
+  /**
+   * A = ∂₁F(x, θ) as a matrix-free operator on concrete values. Aᵀ v is a pullback of one recorded
+   * evaluation of F (reused for every product); A v is a JVP, or the same pullback when F is declared
+   * symmetric (a gradient).
+   */
+  private LinearOperator jacobianOperator(Tensor x, Tensor[] theta) {
+    int n = x.dim(0);
+    Tensor xc = x.concrete();
+    Tensor[] thc = Arrays.stream(theta).map(Tensor::concrete).toArray(Tensor[]::new);
+    VjpResult rec = AD.vjp(z -> new Tensor[] {F.apply(z[0], thc)}, xc);
+    Pullback pb = rec.pullback();
+    java.util.function.UnaryOperator<Tensor> rmatvec = v -> concreteOrThrow(pb.apply(v)[0]);
+    boolean symmetric = options.symmetric() || linearSolver.requiresSymmetric();
+    java.util.function.UnaryOperator<Tensor> matvec = symmetric ? rmatvec
+        : v -> concreteOrThrow(AD.jvp(z -> F.apply(z, thc), xc, v).outTangent());
+    return LinearOperator.of(n, matvec, rmatvec, symmetric);
+  }
+
+  private Tensor concreteOrThrow(Tensor t) {
+    if (t.isTraced())
+      throw new ImplicitConditionException(name + ": the optimality function closes over a tensor that is being"
+          + " differentiated, so its derivative would be lost; pass that tensor as an argument θ instead");
+    return t;
+  }
+
+  private Tensor linearSolve(LinearOperator A, Tensor b, ImplicitDiagnostics.Stage s) {
+    String what = s == ImplicitDiagnostics.Stage.JVP ? "∂₁F u = −∂₂F v" : "(∂₁F)ᵀ w = −g";
+    b.requireFinite(name + ": right-hand side of " + what);
+    LinearSolution sol;
+    try {
+      sol = linearSolver.solve(A, b);
+    } catch (SingularMatrixException e) {
+      throw new SingularMatrixException(name + ": ∂₁F is singular or ill-conditioned at the solution (for example a"
+          + " degenerate KKT point or a non-isolated root), so x*(θ) is not differentiable there: " + e.getMessage());
+    } catch (NotConvergedException e) {
+      throw new NotConvergedException(name + ": the linear solve of " + what + " did not converge (∂₁F may be singular"
+          + " or ill-conditioned): " + e.getMessage());
+    }
+    String warning = null;
+    if (!sol.converged()) {
+      warning = name + ": the linear solve of " + what + " (" + sol.method() + ") stopped after " + sol.iterations()
+          + " iterations at relative residual " + sol.relativeResidual() + " without reaching its tolerance";
+      if (options.policy() == ImplicitOptions.CheckPolicy.THROW) throw new NotConvergedException(warning);
+    }
+    options.report(new ImplicitDiagnostics(s, A.size(), Double.NaN, sol, warning));
+    return sol.x();
+  }
+
+  @Override
+  public Tensor jvp(int i, Tensor dxi, Tensor out, Tensor... x) {
+    Tensor[] dx = new Tensor[x.length];
+    dx[i] = dxi;
+    return jvpAll(dx, out, x);
+  }
+
+  @Override
+  public Tensor vjp(int i, Tensor g, Tensor out, Tensor... x) {
+    boolean[] needed = new boolean[x.length];
+    needed[i] = true;
+    return vjpAll(g, needed, out, x)[i];
+  }
+}
