@@ -37,7 +37,8 @@ public final class Main {
 
   private static final List<OptionSpec> RUN_ALL_OPTIONS = List.of(
       OptionSpec.value("out", "DIR", "output folder (default out/<timestamp>)"),
-      OptionSpec.flag("quick", "run each experiment in its quick mode"),
+      OptionSpec.flag("quick", "run each experiment in its quick mode (the default)"),
+      OptionSpec.flag("full", "run each experiment at its full size instead of its quick mode"),
       OptionSpec.flag("quiet", "no progress lines"));
 
   private final Registry registry;
@@ -143,7 +144,10 @@ public final class Main {
     for (Experiment experiment : registry.experiments()) {
       out.println("== " + experiment.name() + " ==");
       List<String> childArgs = new ArrayList<>(List.of("--out", outDir.toString()));
-      if (options.has("quick")) {
+      if (options.has("quick") && options.has("full")) {
+        return usageError("run all: --quick and --full exclude each other");
+      }
+      if (!options.has("full")) {
         childArgs.add("--quick");
       }
       if (options.has("quiet")) {
@@ -161,7 +165,7 @@ public final class Main {
     out.println();
     out.print(summary.significantDigits(3).render());
     Json.writeFile(outDir.resolve("summary.json"), new JsonObject()
-        .put("quick", options.has("quick")).put("experiments", entries));
+        .put("quick", !options.has("full")).put("experiments", entries));
     String count = entries.size() == 1 ? "1 experiment" : entries.size() + " experiments";
     out.println((failures == 0 ? "ran " + count : failures + " of " + count + " failed") + "; results in " + outDir);
     return failures == 0 ? EXIT_OK : EXIT_FAILURE;
@@ -181,8 +185,9 @@ public final class Main {
     return "usage: " + PROGRAM + " <command> [options]\n\n"
         + "commands:\n"
         + "  run <experiment> [options]   run one experiment (" + PROGRAM + " run <experiment> --help for its options)\n"
-        + "  run all [--out DIR] [--quick] [--quiet]\n"
-        + "                               run every experiment, results under DIR (default out/<timestamp>)\n"
+        + "  run all [--out DIR] [--full] [--quiet]\n"
+        + "                               run every experiment (quick sizes unless --full), results under DIR\n"
+        + "                               (default out/<timestamp>)\n"
         + "  bench <name> [options]       run a benchmark\n"
         + "  list                         list experiments and benchmarks\n"
         + "  help                         this text\n\n"
