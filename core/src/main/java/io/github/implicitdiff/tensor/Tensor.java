@@ -301,10 +301,10 @@ public class Tensor {
   public Tensor abs() { return apply(Piecewise.ABS, this); }
   /** Sign (−1, 0, 1); its derivative is zero. */
   public Tensor sign() { return apply(Piecewise.SIGN, this); }
-  /** log(1 + e^x), computed stably as max(x, 0) + log1p(e^−|x|). */
-  public Tensor softplus() { return relu().add(abs().neg().exp().log1p()); }
-  /** max(x, 0); derivative 0 at x = 0. */
-  public Tensor relu() { return where(gt(0), this, zerosLike(this)); }
+  /** log(1 + e^x), computed stably as max(x, 0) + log1p(e^−|x|); its derivative is sigmoid(x). */
+  public Tensor softplus() { return apply(Elementwise.SOFTPLUS, this); }
+  /** max(x, 0); derivative [x > 0] (0 at x = 0). */
+  public Tensor relu() { return apply(Piecewise.RELU, this); }
   public Tensor maximum(Tensor y) { return apply(Piecewise.MAXIMUM, this, y); }
   public Tensor maximum(double y) { return maximum(scalar(y)); }
   public Tensor minimum(Tensor y) { return apply(Piecewise.MINIMUM, this, y); }
