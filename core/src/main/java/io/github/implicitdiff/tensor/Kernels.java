@@ -45,7 +45,9 @@ final class Kernels {
     return idx;
   }
 
+  /** a read as shape {@code out}; a itself (no copy) when the shapes already agree. */
   static Tensor broadcastTo(Tensor a, int[] out) {
+    if (Arrays.equals(a.shapeRef(), out)) return a;
     double[] s = a.values();
     double[] d = new double[Shapes.size(out)];
     if (s.length == 1) Arrays.fill(d, s[0]);
@@ -391,9 +393,9 @@ final class Kernels {
       for (int q = 0; q < in; q++) {
         int best = 0;
         double bv = x[p * n * in + q];
-        for (int j = 1; j < n; j++) {
+        for (int j = 1; j < n && !Double.isNaN(bv); j++) {
           double v = x[(p * n + j) * in + q];
-          if (max ? v > bv : v < bv) {
+          if (Double.isNaN(v) || (max ? v > bv : v < bv)) {
             bv = v;
             best = j;
           }

@@ -311,7 +311,7 @@ public class Tensor {
   public Tensor minimum(double y) { return minimum(scalar(y)); }
   /** Values clipped to [lo, hi]. */
   public Tensor clip(double lo, double hi) {
-    if (lo > hi) throw new IllegalArgumentException("clip: lo " + lo + " > hi " + hi);
+    if (!(lo <= hi)) throw new IllegalArgumentException("clip: needs lo ≤ hi, got lo " + lo + " and hi " + hi);
     return maximum(lo).minimum(hi);
   }
   public Tensor clip(Tensor lo, Tensor hi) { return maximum(lo).minimum(hi); }
@@ -450,6 +450,9 @@ public class Tensor {
   /** Element {@code index} along {@code axis}, with that axis removed. */
   public Tensor index(int axis, int index) {
     int a = Shapes.axis("index", axis, shape.length);
+    if (index < -shape[a] || index >= shape[a])
+      throw new IndexOutOfBoundsException("index: " + index + " is out of range for axis " + a + " of length " + shape[a]
+          + " (shape " + shapeString() + ")");
     if (index < 0) index += shape[a];
     Tensor s = slice(a, index, index + 1);
     int[] ns = new int[shape.length - 1];
@@ -472,6 +475,17 @@ public class Tensor {
   /** NumPy {@code take_along_axis}: indices has this tensor's shape except along {@code axis}. */
   public Tensor takeAlongAxis(int[] indices, int[] indicesShape, int axis) {
     int a = Shapes.axis("takeAlongAxis", axis, shape.length);
+    boolean compatible = indicesShape.length == shape.length;
+    for (int i = 0; compatible && i < shape.length; i++) compatible = i == a || indicesShape[i] == shape[i];
+    if (!compatible)
+      throw new ShapeException("takeAlongAxis: index shape " + Shapes.str(indicesShape) + " must equal the shape "
+          + shapeString() + " except along axis " + a);
+    if (indices.length != Shapes.size(indicesShape))
+      throw new ShapeException("takeAlongAxis: " + indices.length + " indices do not fill the index shape " + Shapes.str(indicesShape));
+    for (int k = 0; k < indices.length; k++)
+      if (indices[k] < 0 || indices[k] >= shape[a])
+        throw new IndexOutOfBoundsException("takeAlongAxis: index " + indices[k] + " at flat position " + k
+            + " is out of range for axis " + a + " of length " + shape[a]);
     return apply(new Structural.TakeAlong(a, indices.clone(), indicesShape.clone(), shape.clone()), this);
   }
 
