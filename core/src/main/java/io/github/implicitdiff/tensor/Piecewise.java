@@ -24,7 +24,7 @@ final class Piecewise {
     public String name() { return "relu"; }
     public Tensor eval(Tensor... x) {
       double[] v = x[0].values(), d = new double[v.length];
-      for (int i = 0; i < d.length; i++) d[i] = v[i] > 0 ? v[i] : (v[i] != v[i] ? v[i] : 0.0);
+      for (int i = 0; i < d.length; i++) d[i] = Math.max(v[i], 0.0); // branch-free; keeps NaN
       return Tensor.wrap(d, x[0].shape());
     }
     public Tensor jvp(int i, Tensor dxi, Tensor out, Tensor... x) { return dxi.mul(x[0].concrete().gt(0)); }
