@@ -115,6 +115,18 @@ class NestingAndCustomRulesTest {
   }
 
   @Test
+  void customVjpRuleWithANullCotangentMeansZero() {
+    // f(a, b) = a·b with b declared non-differentiable by a null cotangent
+    MultiInputFunction f = AD.customVjp(x -> x[0].mul(x[1]), (x, out, g) -> new Tensor[] {g.mul(x[1]), null});
+    Tensor a = Tensor.of(1, 2), b = Tensor.of(3, 4);
+    JvpResult r = AD.jvp(in -> new Tensor[] {f.apply(in)}, new Tensor[] {a, b}, new Tensor[] {Tensor.ones(2), Tensor.ones(2)});
+    assertArrayEquals(new double[] {3, 4}, r.outTangent().toDoubleArray(), 0, "forward: only a's contribution");
+    Tensor[] g = AD.gradAll(in -> f.apply(in).sum(), a, b);
+    assertArrayEquals(new double[] {3, 4}, g[0].toDoubleArray(), 0);
+    assertArrayEquals(new double[] {0, 0}, g[1].toDoubleArray(), 0);
+  }
+
+  @Test
   void secondOrderFollowsTheCustomRule() {
     // body x³ but rule 2x·dx (the derivative of x²): gradient 2x and Hessian 2I in every composition
     MultiInputFunction f = AD.customJvp(x -> x[0].pow(3), (x, out, dx) -> x[0].mul(2).mul(dx[0]));
