@@ -1,0 +1,82 @@
+package io.github.implicitdiff.app.readme;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Compiles and runs every Java program in the project README, so the README never goes stale. */
+class ReadmeExamplesTest {
+  static final Path README = Path.of("..", "README.md");
+
+  static List<String> javaBlocks() throws Exception {
+    String text = Files.readString(README);
+    Matcher m = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL).matcher(text);
+    List<String> blocks = new ArrayList<>();
+    while (m.find()) blocks.add(m.group(1));
+    return blocks;
+  }
+
+  static String runProgram(String source, Path dir) throws Exception {
+    Matcher name = Pattern.compile("public class (\\w+)").matcher(source);
+    assertTrue(name.find(), "README program without a public class");
+    Path file = dir.resolve(name.group(1) + ".java");
+    Files.writeString(file, source);
+    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+    ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
+    int code = javac.run(null, null, diagnostics, "-cp", System.getProperty("java.class.path"), "-d", dir.toString(),
+        file.toString());
+    assertEquals(0, code, "README example does not compile:\n" + diagnostics);
+    PrintStream old = System.out;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (URLClassLoader loader = new URLClassLoader(new java.net.URL[] {dir.toUri().toURL()}, ReadmeExamplesTest.class.getClassLoader())) {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      loader.loadClass(name.group(1)).getMethod("main", String[].class).invoke(null, (Object) new String[0]);
+    } finally {
+      System.setOut(old);
+    }
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void hypergradientExampleRunsAndMatchesTheClosedForm(@TempDir Path dir) throws Exception {
+    String source = javaBlocks().stream().filter(b -> b.contains("class Hypergradient")).findFirst().orElseThrow();
+    String out = runProgram(source, dir);
+    Matcher m = Pattern.compile("d val_loss / d lambda = (\\S+)").matcher(out);
+    assertTrue(m.find(), out);
+    double printed = Double.parseDouble(m.group(1));
+    // closed form with the same data: dL/dλ = −∇L(w)ᵀ (XᵀX/n + λI)⁻¹ w, L = mean((Xv w − yv)²)
+    var rng = new java.util.Random(0);
+    io.github.implicitdiff.tensor.Tensor X = io.github.implicitdiff.tensor.Tensor.randn(rng, 100, 5),
+        y = io.github.implicitdiff.tensor.Tensor.randn(rng, 100), Xv = io.github.implicitdiff.tensor.Tensor.randn(rng, 50, 5),
+        yv = io.github.implicitdiff.tensor.Tensor.randn(rng, 50);
+    var A = X.T().matmul(X).div(100).add(io.github.implicitdiff.tensor.Tensor.eye(5).mul(0.1));
+    var chol = io.github.implicitdiff.linalg.Cholesky.factor(A);
+    var w = chol.solve(X.T().matmul(y).div(100));
+    var gradL = Xv.T().matmul(Xv.matmul(w).sub(yv)).mul(2.0 / 50);
+    double expected = -gradL.vdot(chol.solve(w));
+    assertEquals(expected, printed, 1e-9 * Math.abs(expected));
+  }
+
+  @Test
+  void everyJavaBlockCompilesAndRuns(@TempDir Path dir) throws Exception {
+    List<String> blocks = javaBlocks();
+    assertFalse(blocks.isEmpty());
+    for (String b : blocks) {
+      Path sub = Files.createTempDirectory(dir, "ex");
+      runProgram(b, sub);
+    }
+  }
+}
