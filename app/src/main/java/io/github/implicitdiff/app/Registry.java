@@ -1,6 +1,7 @@
 package io.github.implicitdiff.app;
 
 import io.github.implicitdiff.app.experiments.GradTimingBenchmark;
+import io.github.implicitdiff.app.bench.AutodiffBenchmark;
 import io.github.implicitdiff.app.bench.ImplicitBenchmark;
 import io.github.implicitdiff.app.experiments.Brachistochrone;
 import io.github.implicitdiff.app.experiments.HelloGrad;
@@ -44,6 +45,7 @@ public record Registry(List<Experiment> experiments, List<Benchmark> benchmarks)
         ),
         List.of(
             new GradTimingBenchmark(),
+            new AutodiffBenchmark(),
             new ImplicitBenchmark()
         ));
   }
