@@ -141,7 +141,7 @@ public final class Losses {
     Checks.rank("multiclassSparsemax", "scores", scores, 2);
     Checks.labels("multiclassSparsemax", labels, scores.dim(0), scores.dim(1));
     scores.requireFinite("multiclassSparsemax: scores");
-    Tensor p = Sparsemax.sparsemax(scores);
+    Tensor p = io.github.implicitdiff.projection.Projections.sparsemax(scores);
     return p.mul(scores).sub(p.square().mul(0.5)).sum(1).add(0.5).sub(pick(scores, labels));
   }
 

@@ -1,5 +1,8 @@
 package io.github.implicitdiff.optimality;
 
+import io.github.implicitdiff.linalg.DenseSolve;
+import io.github.implicitdiff.projection.Projection;
+import io.github.implicitdiff.prox.ProximalOperator;
 import io.github.implicitdiff.autodiff.AD;
 import io.github.implicitdiff.implicit.FixedPointMap;
 import io.github.implicitdiff.implicit.Optimality;

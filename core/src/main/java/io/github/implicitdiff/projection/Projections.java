@@ -320,7 +320,7 @@ public final class Projections {
       throw new ShapeException(op + ": A " + A.shapeString() + " must be (m, n) for x " + x.shapeString() + " and b "
           + b.shapeString());
     Tensor residual = A.matmul(x).sub(b);
-    return x.sub(A.T().matmul(DenseSolve.solve(A.matmul(A.T()), residual)));
+    return x.sub(A.T().matmul(io.github.implicitdiff.linalg.DenseSolve.solve(A.matmul(A.T()), residual)));
   }
 
   /**

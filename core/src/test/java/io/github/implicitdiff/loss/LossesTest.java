@@ -219,13 +219,13 @@ class LossesTest {
     Random rng = new Random(seed);
     int n = 5, k = 6;
     Tensor z = Tensor.randn(rng, n, k);
-    Tensor p = Sparsemax.sparsemax(z);
+    Tensor p = io.github.implicitdiff.projection.Projections.sparsemax(z);
     double[][] zv = z.toArray2d();
     for (int i = 0; i < n; i++)
       assertArrayEquals(sparsemaxByBisection(zv[i]), p.row(i).toDoubleArray(), 1e-12, "row " + i);
     // Jacobian of one row: (I − 1 1ᵀ/|S|) on the support S, zero elsewhere
     Tensor row = z.row(0);
-    Tensor J = AD.jacobian(v -> Sparsemax.sparsemax(v.reshape(1, -1)).reshape(-1), row);
+    Tensor J = AD.jacobian(v -> io.github.implicitdiff.projection.Projections.sparsemax(v.reshape(1, -1)).reshape(-1), row);
     double[] pv = p.row(0).toDoubleArray();
     int size = (int) Arrays.stream(pv).filter(v -> v > 0).count();
     for (int a = 0; a < k; a++)
@@ -237,7 +237,7 @@ class LossesTest {
 
   @Test
   void sparsemaxHandlesTiesAndDominantScores() {
-    Tensor p = Sparsemax.sparsemax(Tensor.of(new double[][] {{1, 1, 1}, {5, 0, 0}, {0.2, 0.2, -3}}));
+    Tensor p = io.github.implicitdiff.projection.Projections.sparsemax(Tensor.of(new double[][] {{1, 1, 1}, {5, 0, 0}, {0.2, 0.2, -3}}));
     assertArrayEquals(new double[] {1 / 3.0, 1 / 3.0, 1 / 3.0, 1, 0, 0, 0.5, 0.5, 0}, p.toDoubleArray(), 1e-15);
   }
 

@@ -71,7 +71,7 @@ class MulticlassSvmTest {
     for (int it = 0; it < 600; it++) {
       // ∇_β f = −X W(β) + Y − 1 (checked against AD above)
       Tensor g = X.matmul(MulticlassSvm.primalWeights(beta, lambda, X, Y)).neg().add(Y).sub(1);
-      beta = Sparsemax.sparsemax(beta.sub(g.div(L)));
+      beta = io.github.implicitdiff.projection.Projections.sparsemax(beta.sub(g.div(L)));
     }
     Tensor W = MulticlassSvm.primalWeights(beta, lambda, X, Y);
     double primal = MulticlassSvm.primal(W, lambda, X, labels).item();

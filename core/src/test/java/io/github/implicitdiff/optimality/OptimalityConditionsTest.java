@@ -1,5 +1,8 @@
 package io.github.implicitdiff.optimality;
 
+import io.github.implicitdiff.linalg.DenseSolve;
+import io.github.implicitdiff.projection.Projection;
+import io.github.implicitdiff.prox.ProximalOperator;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.github.implicitdiff.autodiff.AD;
