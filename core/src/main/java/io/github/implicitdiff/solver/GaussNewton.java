@@ -12,8 +12,9 @@ import io.github.implicitdiff.tensor.Tensor;
  *
  * <p>One iteration: J = ∂r/∂x by automatic differentiation, g = Jᵀr, the step δ solving
  * (JᵀJ) δ = −g (a dense solve), then x_{k+1} = x_k + t δ with t the first of 1, ½, ¼, … (at most 50
- * halvings) such that ½‖r(x + tδ)‖² ≤ ½‖r(x)‖² + 10⁻⁴ t gᵀδ. Stopping criterion: ‖Jᵀr‖₂ ≤ tol at
- * x_k, which is returned. Optimality: the stationarity condition F(x, θ) = J(x, θ)ᵀ r(x, θ) = 0,
+ * halvings) such that ½‖r(x + tδ)‖² ≤ ½‖r(x)‖² + 10⁻⁴ t gᵀδ (t = 1 when −gᵀδ is below the
+ * rounding of the cost, 1e-13 · ½‖r‖², where no decrease can be measured). Stopping criterion: the relative gradient
+ * ‖Jᵀr‖₂ / max(1, ‖J‖_F ‖r‖₂) ≤ tol at x_k, which is returned. Optimality: the stationarity condition F(x, θ) = J(x, θ)ᵀ r(x, θ) = 0,
  * whose ∂₁F = JᵀJ + Σ r_i ∇²r_i is the (symmetric) Hessian of ½‖r‖². Every step is tensor operations
  * (the step length is chosen on values), so UNROLLED mode differentiates through the iterations.
  * JᵀJ singular (J rank deficient) raises SingularMatrixException: use {@link LevenbergMarquardt}.
@@ -68,18 +69,18 @@ public final class GaussNewton {
     for (int k = 0; k < settings.maxIterations(); k++) {
       Tensor J = LeastSquares.jacobian(r, x, theta, res.dim(0));
       Tensor g = J.T().matmul(res);
-      error = g.concrete().norm2();
+      error = LeastSquares.relativeGradient(J, res, g);
       if (k == 0) first = error;
       if (error <= settings.tol()) return new SolverResult(x, k, error, true);
       Guard.requireNotDiverged(NAME, k, error, first);
       Tensor delta = DifferentiableSolve.solve(J.T().matmul(J), g.neg());
-      double cost = LeastSquares.cost(res), slope = g.concrete().vdot(delta.concrete());
+      double slope = g.concrete().vdot(delta.concrete());
       double t = 1;
       Tensor xNext = x.add(delta), resNext = LeastSquares.residual(NAME, r, xNext, theta, k + 1);
-      // the allowance 4ε·cost keeps rounding near the minimum from failing the test
-      for (int h = 0; LeastSquares.cost(resNext) > cost + 1e-4 * t * slope + 4 * Math.ulp(cost); h++) {
+      boolean measurable = LeastSquares.measurable(-slope, res);
+      for (int h = 0; measurable && LeastSquares.reduction(res, resNext) < -1e-4 * t * slope; h++) {
         if (h == MAX_HALVINGS)
-          throw new NotConvergedException(NAME + ": the line search found no decrease of ½‖r‖² = " + cost + " along the"
+          throw new NotConvergedException(NAME + ": the line search found no decrease of ½‖r‖² = " + LeastSquares.cost(res) + " along the"
               + " Gauss–Newton step at iteration " + k + " (‖Jᵀr‖ = " + error + "); use LevenbergMarquardt");
         t *= 0.5;
         xNext = x.add(delta.mul(t));
@@ -88,8 +89,8 @@ public final class GaussNewton {
       x = xNext;
       res = resNext;
     }
-    Tensor g = LeastSquares.jacobian(r, x, theta, res.dim(0)).T().matmul(res);
-    error = g.concrete().norm2();
+    Tensor J = LeastSquares.jacobian(r, x, theta, res.dim(0));
+    error = LeastSquares.relativeGradient(J, res, J.T().matmul(res));
     return new SolverResult(x, settings.maxIterations(), error, error <= settings.tol());
   }
 }

@@ -11,9 +11,9 @@ import io.github.implicitdiff.tensor.Tensor;
  *
  * <p>One iteration: J = ∂r/∂x by automatic differentiation, g = Jᵀr, the damped step δ solving
  * (JᵀJ + λI) δ = −g, and the gain ratio ρ = (½‖r(x)‖² − ½‖r(x + δ)‖²) / (½ δᵀ(λδ − g)) (actual over
- * predicted decrease). If ρ &gt; 0 the step is taken and λ ← λ · max(1/3, 1 − (2ρ − 1)³), ν ← 2;
+ * predicted decrease; ρ = 1 when the predicted decrease is below the rounding of the cost, 1e-13 · ½‖r‖²). If ρ &gt; 0 the step is taken and λ ← λ · max(1/3, 1 − (2ρ − 1)³), ν ← 2;
  * otherwise the step is rejected and λ ← λν, ν ← 2ν. λ₀ = τ · max diag(JᵀJ) (τ = 1e-3 by default).
- * Stopping criterion: ‖Jᵀr‖₂ ≤ tol at the current x (returned); a damping above 1e16 · (1 + max
+ * Stopping criterion: the relative gradient ‖Jᵀr‖₂ / max(1, ‖J‖_F ‖r‖₂) ≤ tol at the current x (returned); a damping above 1e16 · (1 + max
  * diag(JᵀJ)) ends the run unconverged (no decrease possible). Optimality: the stationarity condition
  * F(x, θ) = Jᵀr = 0 (∂₁F the symmetric Hessian of ½‖r‖²). Steps are tensor operations (acceptance and
  * λ decided on values), so UNROLLED mode differentiates through the accepted steps.
@@ -74,7 +74,7 @@ public final class LevenbergMarquardt {
     Tensor JtJ = J.T().matmul(J), g = J.T().matmul(res);
     double maxDiag = maxDiagonal(JtJ);
     double lambda = initialDampingFactor * Math.max(maxDiag, Double.MIN_NORMAL), nu = 2;
-    double first = g.concrete().norm2(), error = first;
+    double first = LeastSquares.relativeGradient(J, res, g), error = first;
     for (int k = 0; k < settings.maxIterations(); k++) {
       if (error <= settings.tol()) return new SolverResult(x, k, error, true);
       Guard.requireNotDiverged(NAME, k, error, first);
@@ -84,7 +84,7 @@ public final class LevenbergMarquardt {
       Tensor resNext = LeastSquares.residual(NAME, r, xNext, theta, k + 1);
       Tensor dc = delta.concrete();
       double predicted = 0.5 * dc.vdot(dc.mul(lambda).sub(g.concrete()));
-      double rho = (LeastSquares.cost(res) - LeastSquares.cost(resNext)) / predicted;
+      double rho = LeastSquares.measurable(predicted, res) ? LeastSquares.reduction(res, resNext) / predicted : 1;
       if (rho > 0 && predicted > 0) {
         x = xNext;
         res = resNext;
@@ -92,7 +92,7 @@ public final class LevenbergMarquardt {
         JtJ = J.T().matmul(J);
         g = J.T().matmul(res);
         maxDiag = maxDiagonal(JtJ);
-        error = g.concrete().norm2();
+        error = LeastSquares.relativeGradient(J, res, g);
         lambda *= Math.max(1.0 / 3, 1 - Math.pow(2 * rho - 1, 3));
         nu = 2;
       } else {
