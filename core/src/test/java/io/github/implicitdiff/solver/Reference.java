@@ -35,9 +35,8 @@ final class Reference {
   static Tensor[] qpByEnumeration(Tensor Q, Tensor c, Tensor A, Tensor b, Tensor G, Tensor h) {
     int n = c.dim(0), p = b.dim(0), m = h.dim(0);
     for (int mask = 0; mask < (1 << m); mask++) {
-      int[] act = java.util.stream.IntStream.range(0, m).filter(i -> ((1 << i) & 0) == 0).toArray();
       final int msk = mask;
-      act = java.util.stream.IntStream.range(0, m).filter(i -> (msk & (1 << i)) != 0).toArray();
+      int[] act = java.util.stream.IntStream.range(0, m).filter(i -> (msk & (1 << i)) != 0).toArray();
       int k = act.length, r = p + k;
       Tensor C = k == 0 ? A : Tensor.concat(0, A, G.take(act, 0));
       Tensor d = k == 0 ? b : Tensor.concat(0, b, h.take(act, 0));
