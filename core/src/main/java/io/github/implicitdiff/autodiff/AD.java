@@ -1,6 +1,8 @@
 package io.github.implicitdiff.autodiff;
 
+import io.github.implicitdiff.tensor.NonFiniteException;
 import io.github.implicitdiff.tensor.ShapeException;
+import io.github.implicitdiff.tensor.Shapes;
 import io.github.implicitdiff.tensor.Tensor;
 import java.util.Arrays;
 
@@ -9,6 +11,11 @@ import java.util.Arrays;
  * reverse mode ({@link #vjp}, {@link #grad}), and their compositions ({@link #jacobian},
  * {@link #hessian}, {@link #hvp}). Calls nest to any order, each opening its own level, so a derivative
  * taken inside another never mixes their perturbations. State is per thread.
+ *
+ * <p>Derivatives are taken at finite points in finite directions: every entry point checks that its
+ * inputs, tangents and cotangents are finite and throws {@link NonFiniteException} naming the argument
+ * and the flat index otherwise (one O(size) scan, negligible next to the differentiation). Values the
+ * function closes over (masks with −∞, say) are not checked.
  *
  * <pre>{@code
  * Tensor x = Tensor.of(1, 2, 3);
@@ -22,8 +29,25 @@ public final class AD {
 
   // ---------------------------------------------------------------- forward mode
 
-  /** Outputs of f and their tangents in direction v (one tangent per input, shapes equal). */
+  /**
+   * Forward mode: the outputs f(x) and their tangents ∂f(x)·v (one tangent per input, shapes equal).
+   *
+   * <pre>{@code
+   * JvpResult r = AD.jvp(in -> new Tensor[] {in[0].mul(in[1]), in[0].sin()},
+   *     new Tensor[] {Tensor.of(1, 2), Tensor.of(3, 4)}, new Tensor[] {Tensor.ones(2), Tensor.zeros(2)});
+   * r.tangent()[0];   // [3, 4] = v₀ ⊙ x₁
+   * }</pre>
+   *
+   * @throws ShapeException if a tangent's shape differs from its input's
+   * @throws NonFiniteException if an input or a tangent holds NaN or ±∞
+   */
   public static JvpResult jvp(MultiFunction f, Tensor[] x, Tensor[] v) {
+    requireFinite("jvp", "input", x);
+    requireFinite("jvp", "tangent", v);
+    return jvpUnchecked(f, x, v);
+  }
+
+  private static JvpResult jvpUnchecked(MultiFunction f, Tensor[] x, Tensor[] v) {
     if (x.length != v.length)
       throw new IllegalArgumentException("jvp: " + x.length + " inputs but " + v.length + " tangents");
     for (int i = 0; i < x.length; i++)
@@ -52,15 +76,36 @@ public final class AD {
     }
   }
 
-  /** f(x) and its directional derivative ∂f(x)·v. */
+  /**
+   * f(x) and its directional derivative ∂f(x)·v.
+   *
+   * <pre>{@code
+   * Tensor t = AD.jvp(x -> x.exp(), Tensor.of(0, 1), Tensor.of(1, 1)).outTangent();   // [1, e]
+   * }</pre>
+   */
   public static JvpResult jvp(TensorFunction f, Tensor x, Tensor v) {
-    return jvp(in -> new Tensor[] {f.apply(in[0])}, new Tensor[] {x}, new Tensor[] {v});
+    return jvp(single(f), new Tensor[] {x}, new Tensor[] {v});
   }
 
   // ---------------------------------------------------------------- reverse mode
 
-  /** Evaluates f recording its operations, returning the outputs and the pullback. */
+  /**
+   * Reverse mode: evaluates f recording its operations and returns the outputs with the pullback
+   * g ↦ gᵀ ∂f(x) (which may be called many times; it checks each cotangent's shape and finiteness).
+   *
+   * <pre>{@code
+   * VjpResult r = AD.vjp(in -> new Tensor[] {in[0].mul(in[1])}, Tensor.of(1, 2), Tensor.of(3, 4));
+   * Tensor[] g = r.pullback().apply(Tensor.ones(2));   // [[3, 4], [1, 2]]
+   * }</pre>
+   *
+   * @throws NonFiniteException if an input holds NaN or ±∞
+   */
   public static VjpResult vjp(MultiFunction f, Tensor... x) {
+    requireFinite("vjp", "input", x);
+    return vjpUnchecked(f, x);
+  }
+
+  private static VjpResult vjpUnchecked(MultiFunction f, Tensor... x) {
     int level = Levels.enter();
     ReverseTrace trace = new ReverseTrace(level);
     Tensor[] in = new Tensor[x.length];
@@ -80,20 +125,40 @@ public final class AD {
         if (!Arrays.equals(g[k].shape(), value[k].shape()))
           throw new ShapeException("pullback: output " + k + " has shape " + value[k].shapeString()
               + " but its cotangent has shape " + g[k].shapeString());
+      requireFinite("pullback", "cotangent", g);
       return trace.backward(out, g, in);
     };
     return new VjpResult(value, pb);
   }
 
-  /** uᵀ ∂f(x): the vector-Jacobian product of a one-input, one-output function. */
+  /**
+   * uᵀ ∂f(x): the vector-Jacobian product of a one-input, one-output function (u has f(x)'s shape,
+   * the result x's).
+   *
+   * <pre>{@code
+   * Tensor w = AD.vjp(x -> x.sum(0), Tensor.ones(2, 3), Tensor.of(1, 2, 3));   // [[1, 2, 3], [1, 2, 3]]
+   * }</pre>
+   */
   public static Tensor vjp(TensorFunction f, Tensor x, Tensor u) {
-    VjpResult r = vjp(in -> new Tensor[] {f.apply(in[0])}, x);
+    VjpResult r = vjp(single(f), x);
     return r.pullback().apply(u)[0];
   }
 
-  /** Value and gradients of a scalar function of several tensors. */
+  /**
+   * f(x₁, …, x_k) and ∇_{x_i} f for every input, for a scalar-valued f (one reverse pass).
+   *
+   * <pre>{@code
+   * ValueAndGrad vg = AD.valueAndGradAll(in -> in[0].dot(in[1]), Tensor.of(1, 2), Tensor.of(3, 4));
+   * vg.value();    // 11
+   * vg.grads();    // [3, 4], [1, 2]
+   * }</pre>
+   *
+   * @throws ShapeException if f does not return a single value
+   * @throws NonFiniteException if an input holds NaN or ±∞
+   */
   public static ValueAndGrad valueAndGradAll(MultiInputFunction f, Tensor... x) {
-    VjpResult r = vjp(in -> new Tensor[] {f.apply(in)}, x);
+    requireFinite("grad", "input", x);
+    VjpResult r = vjpUnchecked(in -> new Tensor[] {f.apply(in)}, x);
     Tensor y = r.value()[0];
     if (y.size() != 1)
       throw new ShapeException("grad: the function must return a scalar, but it returned shape " + y.shapeString()
@@ -101,17 +166,38 @@ public final class AD {
     return new ValueAndGrad(y, r.pullback().apply(Tensor.onesLike(y)));
   }
 
-  /** Value and gradient of a scalar function of one tensor. */
+  /**
+   * f(x) and ∇f(x) for a scalar-valued f.
+   *
+   * <pre>{@code
+   * ValueAndGrad vg = AD.valueAndGrad(x -> x.square().sum(), Tensor.of(1, 2));   // 5 and [2, 4]
+   * }</pre>
+   */
   public static ValueAndGrad valueAndGrad(TensorFunction f, Tensor x) {
     return valueAndGradAll(in -> f.apply(in[0]), x);
   }
 
-  /** ∇f(x) for a scalar-valued f. */
+  /**
+   * ∇f(x) for a scalar-valued f (shape of x).
+   *
+   * <pre>{@code
+   * Tensor g = AD.grad(x -> x.square().sum(), Tensor.of(1, 2, 3));   // [2, 4, 6]
+   * }</pre>
+   *
+   * @throws ShapeException if f does not return a single value
+   * @throws NonFiniteException if x holds NaN or ±∞
+   */
   public static Tensor grad(TensorFunction f, Tensor x) {
     return valueAndGrad(f, x).grad();
   }
 
-  /** The gradient with respect to each input of a scalar-valued f. */
+  /**
+   * ∇_{x_i} f for each input of a scalar-valued f.
+   *
+   * <pre>{@code
+   * Tensor[] g = AD.gradAll(in -> in[0].mul(in[1]).sum(), Tensor.of(1, 2), Tensor.of(3, 4));   // [3, 4], [1, 2]
+   * }</pre>
+   */
   public static Tensor[] gradAll(MultiInputFunction f, Tensor... x) {
     return valueAndGradAll(f, x).grads();
   }
@@ -128,13 +214,29 @@ public final class AD {
     AUTO
   }
 
-  /** The Jacobian of f at x, shape out.shape ++ x.shape, by the cheaper mode. */
+  /**
+   * The Jacobian ∂f(x), shape out.shape ++ x.shape, by the cheaper mode ({@link Mode#AUTO}).
+   *
+   * <pre>{@code
+   * Tensor j = AD.jacobian(x -> x.mul(x), Tensor.of(1, 2));   // [[2, 0], [0, 4]]
+   * }</pre>
+   */
   public static Tensor jacobian(TensorFunction f, Tensor x) {
     return jacobian(f, x, Mode.AUTO);
   }
 
-  /** The Jacobian of f at x, shape out.shape ++ x.shape. */
+  /**
+   * The Jacobian J[i…, j…] = ∂f(x)[i…] / ∂x[j…], shape out.shape ++ x.shape: one JVP per input
+   * element ({@link Mode#FORWARD}) or one VJP per output element ({@link Mode#REVERSE}).
+   *
+   * <pre>{@code
+   * Tensor j = AD.jacobian(x -> x.cumsum(0), Tensor.of(1, 2, 3), AD.Mode.REVERSE);   // lower-triangular ones
+   * }</pre>
+   *
+   * @throws NonFiniteException if x holds NaN or ±∞
+   */
   public static Tensor jacobian(TensorFunction f, Tensor x, Mode mode) {
+    requireFinite("jacobian", "input", new Tensor[] {x});
     int n = x.size();
     int[] xs = x.shape();
     if (mode == Mode.AUTO) {
@@ -145,14 +247,14 @@ public final class AD {
       Tensor[] cols = new Tensor[n];
       int[] os = null;
       for (int j = 0; j < n; j++) {
-        JvpResult r = jvp(f, x, basis(xs, j));
+        JvpResult r = jvpUnchecked(single(f), new Tensor[] {x}, new Tensor[] {basis(xs, j)});
         os = r.out().shape();
         cols[j] = r.outTangent().reshape(-1, 1);
       }
       if (n == 0) return Tensor.zeros(concat(f.apply(x).shape(), xs));
       return Tensor.concat(1, cols).reshape(concat(os, xs));
     }
-    VjpResult r = vjp(in -> new Tensor[] {f.apply(in[0])}, x);
+    VjpResult r = vjpUnchecked(single(f), x);
     Tensor out = r.out();
     int m = out.size();
     Tensor[] rows = new Tensor[m];
@@ -161,12 +263,25 @@ public final class AD {
     return Tensor.concat(0, rows).reshape(concat(out.shape(), xs));
   }
 
-  /** Hessian-vector product ∇²f(x)·v, forward over reverse. */
+  /**
+   * Hessian-vector product ∇²f(x)·v of a scalar f, forward over reverse (about the cost of two gradients).
+   *
+   * <pre>{@code
+   * Tensor hv = AD.hvp(x -> x.pow(3).sum(), Tensor.of(1, 2), Tensor.of(1, 1));   // 6x ⊙ v = [6, 12]
+   * }</pre>
+   */
   public static Tensor hvp(TensorFunction f, Tensor x, Tensor v) {
     return jvp(y -> grad(f, y), x, v).outTangent();
   }
 
-  /** The Hessian of a scalar f, shape x.shape ++ x.shape (forward over reverse). */
+  /**
+   * The Hessian ∇²f(x) of a scalar f, shape x.shape ++ x.shape (forward over reverse: one HVP per
+   * input element).
+   *
+   * <pre>{@code
+   * Tensor h = AD.hessian(x -> x.pow(3).sum(), Tensor.of(1, -2));   // [[6, 0], [0, -12]]
+   * }</pre>
+   */
   public static Tensor hessian(TensorFunction f, Tensor x) {
     return jacobian(y -> grad(f, y), x, Mode.FORWARD);
   }
@@ -188,30 +303,67 @@ public final class AD {
   }
 
   /**
-   * f with its reverse-mode derivative given by {@code rule}. Forward mode uses the transpose of the
-   * (linear in g) rule, so the rule must be written in tensor operations.
+   * f with its reverse-mode derivative given by {@code rule}: gᵀ∂f = rule(x, f(x), g). Forward mode
+   * uses the transpose of the (linear in g) rule, so the rule must be written in tensor operations.
+   *
+   * <pre>{@code
+   * MultiInputFunction clippedGrad = AD.customVjp(x -> x[0].sin(),
+   *     (x, out, g) -> new Tensor[] {g.mul(x[0].cos()).clip(-1, 1)});
+   * }</pre>
    */
   public static MultiInputFunction customVjp(MultiInputFunction f, CustomVjpRule rule) {
     CustomFunction p = new CustomFunction("customVjp", f, null, rule);
     return x -> Tensor.apply(p, x);
   }
 
-  /** f with both rules given. */
+  /**
+   * f with both rules given: forward mode uses {@code jvpRule}, reverse mode {@code vjpRule} (the caller
+   * keeps them each other's transposes).
+   *
+   * <pre>{@code
+   * MultiInputFunction f = AD.custom(x -> x[0].exp(), (x, out, dx) -> dx[0].mul(out),
+   *     (x, out, g) -> new Tensor[] {g.mul(out)});
+   * }</pre>
+   */
   public static MultiInputFunction custom(MultiInputFunction f, CustomJvpRule jvpRule, CustomVjpRule vjpRule) {
     CustomFunction p = new CustomFunction("custom", f, jvpRule, vjpRule);
     return x -> Tensor.apply(p, x);
   }
 
-  /** x with its derivative removed at every level. */
+  /**
+   * x with its derivative removed at every level: d/dx stopGradient(x) = 0.
+   *
+   * <pre>{@code
+   * Tensor g = AD.grad(x -> x.mul(AD.stopGradient(x)).sum(), Tensor.of(1, 2));   // [1, 2], not [2, 4]
+   * }</pre>
+   */
   public static Tensor stopGradient(Tensor x) {
     return x.stopGradient();
   }
 
   // ---------------------------------------------------------------- helpers
 
+  private static MultiFunction single(TensorFunction f) {
+    return in -> new Tensor[] {f.apply(in[0])};
+  }
+
+  /** Throws naming the operation, the argument and the first non-finite value (one scan per tensor). */
+  static void requireFinite(String op, String role, Tensor[] ts) {
+    for (int i = 0; i < ts.length; i++) {
+      if (ts[i] == null) throw new IllegalArgumentException(op + ": " + role + " " + i + " is null");
+      if (ts[i].allFinite()) continue;
+      double[] d = ts[i].toDoubleArray();
+      int k = 0;
+      while (Double.isFinite(d[k])) k++;
+      throw new NonFiniteException(op + ": " + role + " " + i + " has value " + d[k] + " at flat index " + k
+          + " (shape " + ts[i].shapeString() + "); derivatives are taken at finite points in finite directions:"
+          + " find where the non-finite value came from, or mask it with Tensor.where before differentiating");
+    }
+  }
+
   /** The j-th standard basis tensor of the given shape. */
   static Tensor basis(int[] shape, int j) {
-    double[] d = new double[Tensor.zeros(shape).size()];
+    double[] d = new double[Shapes.size(shape)];
     d[j] = 1;
     return Tensor.fromArray(d, shape);
   }

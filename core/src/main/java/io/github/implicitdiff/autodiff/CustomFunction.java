@@ -46,14 +46,13 @@ final class CustomFunction implements Primitive {
     }
     if (!any) return null;
     if (jvpRule != null) return checked("JVP", jvpRule.apply(x, out, t), out);
-    // J t = ∇_g ⟨vjpRule(g), t⟩ (the VJP rule is linear in g)
+    // J t = ∇_g ⟨vjpRule(g), t⟩ (the VJP rule is linear in g; a null cotangent means zero)
     Tensor jt = AD.grad(g -> {
       Tensor[] c = vjpRule.apply(x, out, g);
-      Tensor s = null;
+      Tensor s = g.sum().mul(0.0);
       for (int i = 0; i < x.length; i++) {
-        if (dx[i] == null) continue;
-        Tensor term = c[i].mul(dx[i]).sum();
-        s = s == null ? term : s.add(term);
+        if (dx[i] == null || c[i] == null) continue;
+        s = s.add(c[i].mul(dx[i]).sum());
       }
       return s;
     }, Tensor.zerosLike(out));

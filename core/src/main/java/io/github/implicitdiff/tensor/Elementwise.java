@@ -47,6 +47,13 @@ final class Elementwise {
   static final Primitive COS = new Unary("cos", Math::cos, (x, z) -> x.sin().neg());
   static final Primitive TANH = new Unary("tanh", Math::tanh, (x, z) -> z.square().rsub(1.0));
   static final Primitive SIGMOID = new Unary("sigmoid", Elementwise::sigmoid, (x, z) -> z.mul(z.rsub(1.0)));
+  /** softplus(x) = log(1 + e^x), softplus'(x) = sigmoid(x) (smooth everywhere, ½ at 0). */
+  static final Primitive SOFTPLUS = new Unary("softplus", Elementwise::softplus, (x, z) -> x.sigmoid());
+
+  /** Stable log(1 + e^v) = max(v, 0) + log1p(e^−|v|). */
+  private static double softplus(double v) {
+    return Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v)));
+  }
 
   private static double sigmoid(double v) {
     if (v >= 0) return 1 / (1 + Math.exp(-v));

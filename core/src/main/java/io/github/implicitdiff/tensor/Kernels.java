@@ -9,9 +9,26 @@ import java.util.Arrays;
 final class Kernels {
   private Kernels() {}
 
-  enum Bin { ADD, SUB, MUL, DIV, POW, MAX, MIN }
+  enum Bin {
+    ADD("add"), SUB("sub"), MUL("mul"), DIV("div"), POW("pow"), MAX("maximum"), MIN("minimum");
 
-  enum Cmp { GT, GE, LT, LE, EQ }
+    /** The operation's name in error messages (computed once, not per call). */
+    final String label;
+
+    Bin(String label) {
+      this.label = label;
+    }
+  }
+
+  enum Cmp {
+    GT("gt"), GE("ge"), LT("lt"), LE("le"), EQ("eq");
+
+    final String label;
+
+    Cmp(String label) {
+      this.label = label;
+    }
+  }
 
   // ---------------------------------------------------------------- broadcasting helpers
 
@@ -45,7 +62,9 @@ final class Kernels {
     return idx;
   }
 
+  /** a read as shape {@code out}; a itself (no copy) when the shapes already agree. */
   static Tensor broadcastTo(Tensor a, int[] out) {
+    if (Arrays.equals(a.shapeRef(), out)) return a;
     double[] s = a.values();
     double[] d = new double[Shapes.size(out)];
     if (s.length == 1) Arrays.fill(d, s[0]);
@@ -72,9 +91,9 @@ final class Kernels {
       }
       return Tensor.wrap(d, sa.clone());
     }
-    int[] out = Shapes.broadcast(op.name().toLowerCase(), sa, sb);
-    double[] d = new double[Shapes.size(out)];
-    if (y.length == 1 && Arrays.equals(out, sa)) {
+    // a one-element operand of no higher rank broadcasts without index arithmetic
+    if (y.length == 1 && sb.length <= sa.length) {
+      double[] d = new double[x.length];
       double c = y[0];
       switch (op) {
         case ADD: for (int i = 0; i < d.length; i++) d[i] = x[i] + c; break;
@@ -83,13 +102,22 @@ final class Kernels {
         case DIV: for (int i = 0; i < d.length; i++) d[i] = x[i] / c; break;
         default: for (int i = 0; i < d.length; i++) d[i] = apply(op, x[i], c);
       }
-      return Tensor.wrap(d, out);
+      return Tensor.wrap(d, sa.clone());
     }
-    if (x.length == 1 && Arrays.equals(out, sb)) {
+    if (x.length == 1 && sa.length <= sb.length) {
+      double[] d = new double[y.length];
       double c = x[0];
-      for (int i = 0; i < d.length; i++) d[i] = apply(op, c, y[i]);
-      return Tensor.wrap(d, out);
+      switch (op) {
+        case ADD: for (int i = 0; i < d.length; i++) d[i] = c + y[i]; break;
+        case SUB: for (int i = 0; i < d.length; i++) d[i] = c - y[i]; break;
+        case MUL: for (int i = 0; i < d.length; i++) d[i] = c * y[i]; break;
+        case DIV: for (int i = 0; i < d.length; i++) d[i] = c / y[i]; break;
+        default: for (int i = 0; i < d.length; i++) d[i] = apply(op, c, y[i]);
+      }
+      return Tensor.wrap(d, sb.clone());
     }
+    int[] out = Shapes.broadcast(op.label, sa, sb);
+    double[] d = new double[Shapes.size(out)];
     // Row broadcast (m, n) op (n,) is common: inner loop over the last dimension.
     if (Arrays.equals(out, sa) && sb.length >= 1 && y.length == out[out.length - 1] && y.length > 1
         && allOnesBeforeLast(sb)) {
@@ -121,29 +149,42 @@ final class Kernels {
     }
   }
 
+  /**
+   * Values of {@code t} read as shape {@code out}: its own array when the shapes agree or when it has one
+   * element (the caller reads index {@code i * stride(t)}), a broadcast copy otherwise.
+   */
+  private static double[] operand(Tensor t, int[] out) {
+    return t.values().length == 1 ? t.values() : broadcastTo(t, out).values();
+  }
+
+  /** 0 for a one-element operand (always read index 0), 1 otherwise. */
+  private static int stride(double[] v) {
+    return v.length == 1 ? 0 : 1;
+  }
+
   static Tensor compare(Cmp op, Tensor a, Tensor b) {
-    int[] out = Shapes.broadcast(op.name().toLowerCase(), a.shapeRef(), b.shapeRef());
-    double[] x = broadcastTo(a, out).values(), y = broadcastTo(b, out).values();
-    double[] d = new double[x.length];
-    for (int i = 0; i < d.length; i++) {
-      boolean r;
-      switch (op) {
-        case GT: r = x[i] > y[i]; break;
-        case GE: r = x[i] >= y[i]; break;
-        case LT: r = x[i] < y[i]; break;
-        case LE: r = x[i] <= y[i]; break;
-        default: r = x[i] == y[i];
-      }
-      d[i] = r ? 1 : 0;
+    int[] out = Shapes.broadcast(op.label, a.shapeRef(), b.shapeRef());
+    int n = Shapes.size(out);
+    double[] x = operand(a, out), y = operand(b, out);
+    int sx = stride(x), sy = stride(y);
+    double[] d = new double[n];
+    switch (op) {
+      case GT: for (int i = 0; i < n; i++) d[i] = x[i * sx] > y[i * sy] ? 1 : 0; break;
+      case GE: for (int i = 0; i < n; i++) d[i] = x[i * sx] >= y[i * sy] ? 1 : 0; break;
+      case LT: for (int i = 0; i < n; i++) d[i] = x[i * sx] < y[i * sy] ? 1 : 0; break;
+      case LE: for (int i = 0; i < n; i++) d[i] = x[i * sx] <= y[i * sy] ? 1 : 0; break;
+      default: for (int i = 0; i < n; i++) d[i] = x[i * sx] == y[i * sy] ? 1 : 0;
     }
     return Tensor.wrap(d, out);
   }
 
   static Tensor where(Tensor mask, Tensor a, Tensor b) {
     int[] out = Shapes.broadcast("where", Shapes.broadcast("where", mask.shapeRef(), a.shapeRef()), b.shapeRef());
-    double[] m = broadcastTo(mask, out).values(), x = broadcastTo(a, out).values(), y = broadcastTo(b, out).values();
-    double[] d = new double[m.length];
-    for (int i = 0; i < d.length; i++) d[i] = m[i] != 0 ? x[i] : y[i];
+    int n = Shapes.size(out);
+    double[] m = operand(mask, out), x = operand(a, out), y = operand(b, out);
+    int sm = stride(m), sx = stride(x), sy = stride(y);
+    double[] d = new double[n];
+    for (int i = 0; i < n; i++) d[i] = m[i * sm] != 0 ? x[i * sx] : y[i * sy];
     return Tensor.wrap(d, out);
   }
 
@@ -391,9 +432,9 @@ final class Kernels {
       for (int q = 0; q < in; q++) {
         int best = 0;
         double bv = x[p * n * in + q];
-        for (int j = 1; j < n; j++) {
+        for (int j = 1; j < n && !Double.isNaN(bv); j++) {
           double v = x[(p * n + j) * in + q];
-          if (max ? v > bv : v < bv) {
+          if (Double.isNaN(v) || (max ? v > bv : v < bv)) {
             bv = v;
             best = j;
           }

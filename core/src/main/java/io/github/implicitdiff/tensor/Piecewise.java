@@ -10,9 +10,25 @@ final class Piecewise {
 
   static final Primitive ABS = new Primitive() {
     public String name() { return "abs"; }
-    public Tensor eval(Tensor... x) { return Kernels.binary(Kernels.Bin.MUL, x[0], sign(x[0])); }
+    public Tensor eval(Tensor... x) {
+      double[] v = x[0].values(), d = new double[v.length];
+      for (int i = 0; i < d.length; i++) d[i] = Math.abs(v[i]);
+      return Tensor.wrap(d, x[0].shape());
+    }
     public Tensor jvp(int i, Tensor dxi, Tensor out, Tensor... x) { return dxi.mul(x[0].sign()); }
     public Tensor vjp(int i, Tensor g, Tensor out, Tensor... x) { return g.mul(x[0].sign()); }
+  };
+
+  /** relu(x) = max(x, 0); relu'(x) = [x > 0] (0 at the kink). */
+  static final Primitive RELU = new Primitive() {
+    public String name() { return "relu"; }
+    public Tensor eval(Tensor... x) {
+      double[] v = x[0].values(), d = new double[v.length];
+      for (int i = 0; i < d.length; i++) d[i] = Math.max(v[i], 0.0); // branch-free; keeps NaN
+      return Tensor.wrap(d, x[0].shape());
+    }
+    public Tensor jvp(int i, Tensor dxi, Tensor out, Tensor... x) { return dxi.mul(x[0].concrete().gt(0)); }
+    public Tensor vjp(int i, Tensor g, Tensor out, Tensor... x) { return g.mul(x[0].concrete().gt(0)); }
   };
 
   /** Sign: constant almost everywhere, so it carries no derivative. */

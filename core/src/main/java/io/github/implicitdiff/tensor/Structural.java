@@ -102,6 +102,17 @@ final class Structural {
       int o = offset(i, x);
       return Tensor.apply(new Unslice(axis, o, o + x[i].dim(axis), 1, out.shape()), dxi);
     }
+    /** The output tangent is the concatenation of the input tangents (zeros where absent): O(size), not O(k·size). */
+    @Override
+    public Tensor jvpAll(Tensor[] dx, Tensor out, Tensor... x) {
+      Tensor[] t = new Tensor[x.length];
+      boolean any = false;
+      for (int i = 0; i < x.length; i++) {
+        any |= dx[i] != null;
+        t[i] = dx[i] != null ? dx[i] : Tensor.zeros(x[i].shape());
+      }
+      return any ? Tensor.concat(axis, t) : null;
+    }
     public Tensor vjp(int i, Tensor g, Tensor out, Tensor... x) {
       int o = offset(i, x);
       return g.slice(axis, o, o + x[i].dim(axis));

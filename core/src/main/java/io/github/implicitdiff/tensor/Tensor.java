@@ -76,14 +76,17 @@ public class Tensor {
     return new Tensor(new int[0], new double[] {value});
   }
 
+  /** A tensor of zeros: {@code Tensor.zeros(2, 3)}. */
   public static Tensor zeros(int... shape) {
     return new Tensor(shape.clone(), new double[Shapes.size(shape)]);
   }
 
+  /** A tensor of ones: {@code Tensor.ones(3)} is [1, 1, 1]. */
   public static Tensor ones(int... shape) {
     return full(1.0, shape);
   }
 
+  /** A tensor filled with {@code value}: {@code Tensor.full(0.5, 2, 2)}. */
   public static Tensor full(double value, int... shape) {
     double[] d = new double[Shapes.size(shape)];
     Arrays.fill(d, value);
@@ -95,6 +98,7 @@ public class Tensor {
     return zeros(like.shape);
   }
 
+  /** Ones with the shape of {@code like}. */
   public static Tensor onesLike(Tensor like) {
     return ones(like.shape);
   }
@@ -173,14 +177,17 @@ public class Tensor {
     return shape[Shapes.axis("dim", axis, shape.length)];
   }
 
+  /** Number of dimensions (0 for a scalar). */
   public int ndim() {
     return shape.length;
   }
 
+  /** Number of elements, the product of the dimensions. */
   public int size() {
     return Shapes.size(shape);
   }
 
+  /** The shape as NumPy prints it, e.g. {@code (3, 4)} or {@code (3,)}. */
   public String shapeString() {
     return Shapes.str(shape);
   }
@@ -267,53 +274,87 @@ public class Tensor {
 
   // ---------------------------------------------------------------- elementwise arithmetic
 
+  /**
+   * x + y elementwise, with NumPy broadcasting.
+   *
+   * <pre>{@code
+   * Tensor.of(new double[][] {{1}, {2}}).add(Tensor.of(10, 20));   // [[11, 21], [12, 22]]
+   * }</pre>
+   *
+   * @throws ShapeException if the shapes cannot be broadcast together (the message names both)
+   */
   public Tensor add(Tensor y) { return apply(Arithmetic.ADD, this, y); }
+  /** x + y for a constant y. */
   public Tensor add(double y) { return add(scalar(y)); }
+  /** x − y elementwise, with broadcasting. */
   public Tensor sub(Tensor y) { return apply(Arithmetic.SUB, this, y); }
+  /** x − y for a constant y. */
   public Tensor sub(double y) { return sub(scalar(y)); }
+  /** x ⊙ y (elementwise product), with broadcasting. */
   public Tensor mul(Tensor y) { return apply(Arithmetic.MUL, this, y); }
+  /** x · y for a constant y. */
   public Tensor mul(double y) { return mul(scalar(y)); }
+  /** x / y elementwise, with broadcasting. */
   public Tensor div(Tensor y) { return apply(Arithmetic.DIV, this, y); }
+  /** x / y for a constant y. */
   public Tensor div(double y) { return div(scalar(y)); }
   /** Elementwise power x^y (x > 0 where y is traced). */
   public Tensor pow(Tensor y) { return apply(Arithmetic.POW, this, y); }
+  /** x^y for a constant exponent (any x when y is an integer). */
   public Tensor pow(double y) { return pow(scalar(y)); }
+  /** −x. */
   public Tensor neg() { return apply(Arithmetic.NEG, this); }
   /** y − x. */
   public Tensor rsub(double y) { return scalar(y).sub(this); }
   /** y / x. */
   public Tensor rdiv(double y) { return scalar(y).div(this); }
+  /** x² elementwise. */
   public Tensor square() { return mul(this); }
+  /** 1 / x elementwise. */
   public Tensor reciprocal() { return rdiv(1.0); }
 
   // ---------------------------------------------------------------- elementwise functions
 
+  /** e^x elementwise. */
   public Tensor exp() { return apply(Elementwise.EXP, this); }
+  /** Natural logarithm elementwise (x > 0). */
   public Tensor log() { return apply(Elementwise.LOG, this); }
+  /** log(1 + x), accurate for small x (x > −1). */
   public Tensor log1p() { return apply(Elementwise.LOG1P, this); }
+  /** e^x − 1, accurate for small x. */
   public Tensor expm1() { return apply(Elementwise.EXPM1, this); }
+  /** √x elementwise (x ≥ 0; the derivative is infinite at 0). */
   public Tensor sqrt() { return apply(Elementwise.SQRT, this); }
+  /** sin x elementwise. */
   public Tensor sin() { return apply(Elementwise.SIN, this); }
+  /** cos x elementwise. */
   public Tensor cos() { return apply(Elementwise.COS, this); }
+  /** tanh x elementwise. */
   public Tensor tanh() { return apply(Elementwise.TANH, this); }
   /** Logistic function 1 / (1 + e^−x). */
   public Tensor sigmoid() { return apply(Elementwise.SIGMOID, this); }
+  /** |x| elementwise; derivative sign(x) (0 at 0). */
   public Tensor abs() { return apply(Piecewise.ABS, this); }
   /** Sign (−1, 0, 1); its derivative is zero. */
   public Tensor sign() { return apply(Piecewise.SIGN, this); }
-  /** log(1 + e^x), computed stably as max(x, 0) + log1p(e^−|x|). */
-  public Tensor softplus() { return relu().add(abs().neg().exp().log1p()); }
-  /** max(x, 0); derivative 0 at x = 0. */
-  public Tensor relu() { return where(gt(0), this, zerosLike(this)); }
+  /** log(1 + e^x), computed stably as max(x, 0) + log1p(e^−|x|); its derivative is sigmoid(x). */
+  public Tensor softplus() { return apply(Elementwise.SOFTPLUS, this); }
+  /** max(x, 0); derivative [x > 0] (0 at x = 0). */
+  public Tensor relu() { return apply(Piecewise.RELU, this); }
+  /** max(x, y) elementwise, with broadcasting; a tie splits the derivative evenly. */
   public Tensor maximum(Tensor y) { return apply(Piecewise.MAXIMUM, this, y); }
+  /** max(x, y) for a constant y. */
   public Tensor maximum(double y) { return maximum(scalar(y)); }
+  /** min(x, y) elementwise, with broadcasting; a tie splits the derivative evenly. */
   public Tensor minimum(Tensor y) { return apply(Piecewise.MINIMUM, this, y); }
+  /** min(x, y) for a constant y. */
   public Tensor minimum(double y) { return minimum(scalar(y)); }
   /** Values clipped to [lo, hi]. */
   public Tensor clip(double lo, double hi) {
-    if (lo > hi) throw new IllegalArgumentException("clip: lo " + lo + " > hi " + hi);
+    if (!(lo <= hi)) throw new IllegalArgumentException("clip: needs lo ≤ hi, got lo " + lo + " and hi " + hi);
     return maximum(lo).minimum(hi);
   }
+  /** min(max(x, lo), hi) with broadcasting; differentiable in x, lo and hi. */
   public Tensor clip(Tensor lo, Tensor hi) { return maximum(lo).minimum(hi); }
 
   /** Elementwise choice: a where the mask is non-zero, b elsewhere (mask is not differentiated). */
@@ -326,15 +367,25 @@ public class Tensor {
 
   // ---------------------------------------------------------------- comparisons (not differentiable)
 
+  /** Mask [x > y] (1 or 0), with broadcasting; carries no derivative. */
   public Tensor gt(Tensor y) { return Kernels.compare(Kernels.Cmp.GT, concrete(), y.concrete()); }
+  /** Mask [x > y] for a constant y. */
   public Tensor gt(double y) { return gt(scalar(y)); }
+  /** Mask [x ≥ y], with broadcasting; carries no derivative. */
   public Tensor ge(Tensor y) { return Kernels.compare(Kernels.Cmp.GE, concrete(), y.concrete()); }
+  /** Mask [x ≥ y] for a constant y. */
   public Tensor ge(double y) { return ge(scalar(y)); }
+  /** Mask [x < y], with broadcasting; carries no derivative. */
   public Tensor lt(Tensor y) { return Kernels.compare(Kernels.Cmp.LT, concrete(), y.concrete()); }
+  /** Mask [x < y] for a constant y. */
   public Tensor lt(double y) { return lt(scalar(y)); }
+  /** Mask [x ≤ y], with broadcasting; carries no derivative. */
   public Tensor le(Tensor y) { return Kernels.compare(Kernels.Cmp.LE, concrete(), y.concrete()); }
+  /** Mask [x ≤ y] for a constant y. */
   public Tensor le(double y) { return le(scalar(y)); }
+  /** Mask [x = y], with broadcasting; carries no derivative. */
   public Tensor eq(Tensor y) { return Kernels.compare(Kernels.Cmp.EQ, concrete(), y.concrete()); }
+  /** Mask [x = y] for a constant y. */
   public Tensor eq(double y) { return eq(scalar(y)); }
 
   // ---------------------------------------------------------------- shape
@@ -360,6 +411,7 @@ public class Tensor {
     return apply(new Structural.Reshape(s), this);
   }
 
+  /** The values as a vector of length size(). */
   public Tensor flatten() { return reshape(-1); }
 
   /** Reverses the dimensions (the matrix transpose for 2-d tensors). */
@@ -450,6 +502,9 @@ public class Tensor {
   /** Element {@code index} along {@code axis}, with that axis removed. */
   public Tensor index(int axis, int index) {
     int a = Shapes.axis("index", axis, shape.length);
+    if (index < -shape[a] || index >= shape[a])
+      throw new IndexOutOfBoundsException("index: " + index + " is out of range for axis " + a + " of length " + shape[a]
+          + " (shape " + shapeString() + ")");
     if (index < 0) index += shape[a];
     Tensor s = slice(a, index, index + 1);
     int[] ns = new int[shape.length - 1];
@@ -472,6 +527,17 @@ public class Tensor {
   /** NumPy {@code take_along_axis}: indices has this tensor's shape except along {@code axis}. */
   public Tensor takeAlongAxis(int[] indices, int[] indicesShape, int axis) {
     int a = Shapes.axis("takeAlongAxis", axis, shape.length);
+    boolean compatible = indicesShape.length == shape.length;
+    for (int i = 0; compatible && i < shape.length; i++) compatible = i == a || indicesShape[i] == shape[i];
+    if (!compatible)
+      throw new ShapeException("takeAlongAxis: index shape " + Shapes.str(indicesShape) + " must equal the shape "
+          + shapeString() + " except along axis " + a);
+    if (indices.length != Shapes.size(indicesShape))
+      throw new ShapeException("takeAlongAxis: " + indices.length + " indices do not fill the index shape " + Shapes.str(indicesShape));
+    for (int k = 0; k < indices.length; k++)
+      if (indices[k] < 0 || indices[k] >= shape[a])
+        throw new IndexOutOfBoundsException("takeAlongAxis: index " + indices[k] + " at flat position " + k
+            + " is out of range for axis " + a + " of length " + shape[a]);
     return apply(new Structural.TakeAlong(a, indices.clone(), indicesShape.clone(), shape.clone()), this);
   }
 
@@ -514,8 +580,11 @@ public class Tensor {
     return apply(new Reductions.Sum(ax, keepDims, shape.clone()), this);
   }
 
+  /** Mean of all elements (a scalar). */
   public Tensor mean() { return sum().div(Math.max(1, size())); }
+  /** Mean along one axis (removed). */
   public Tensor mean(int axis) { return sum(axis).div(shape[Shapes.axis("mean", axis, shape.length)]); }
+  /** Mean along axes (empty: all), keeping them as length-1 dimensions if {@code keepDims}. */
   public Tensor mean(int[] axes, boolean keepDims) {
     int[] ax = Shapes.axes("mean", axes, shape.length);
     int n = 1;
@@ -523,7 +592,9 @@ public class Tensor {
     return sum(ax, keepDims).div(n);
   }
 
+  /** Largest element (a scalar); a tie splits the derivative evenly. */
   public Tensor max() { return max(new int[0], false); }
+  /** Maximum along one axis (removed). */
   public Tensor max(int axis) { return max(new int[] {axis}, false); }
   /** Maximum along axes; the derivative is split evenly among tied maxima. */
   public Tensor max(int[] axes, boolean keepDims) {
@@ -532,8 +603,11 @@ public class Tensor {
     return apply(new Reductions.Extremum(true, ax, keepDims, shape.clone()), this);
   }
 
+  /** Smallest element (a scalar); a tie splits the derivative evenly. */
   public Tensor min() { return min(new int[0], false); }
+  /** Minimum along one axis (removed). */
   public Tensor min(int axis) { return min(new int[] {axis}, false); }
+  /** Minimum along axes (empty: all); the derivative is split evenly among tied minima. */
   public Tensor min(int[] axes, boolean keepDims) {
     int[] ax = Shapes.axes("min", axes, shape.length);
     if (size() == 0) throw new ShapeException("min: empty tensor of shape " + shapeString());

@@ -6,7 +6,7 @@ package io.github.implicitdiff.tensor;
  */
 public abstract class Tracer extends Tensor {
   protected Tracer(Tensor primal) {
-    super(primal.shape());
+    super(primal.shapeRef());
   }
 
   /** The trace that owns this tracer. */

@@ -1,0 +1,61 @@
+package io.github.implicitdiff.app.bench;
+
+import io.github.implicitdiff.autodiff.AD;
+import io.github.implicitdiff.implicit.Implicit;
+import io.github.implicitdiff.implicit.ImplicitOptions;
+import io.github.implicitdiff.linalg.LinearSolvers;
+import io.github.implicitdiff.tensor.Tensor;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Peak extra heap of one ridge hypergradient method, measured in a fresh JVM with a small young
+ * generation ({@code -Xmn8m}) so that collections are frequent and the after-collection (live) peak is
+ * meaningful. {@link #measure} starts the child JVM; {@link #main} is the child.
+ */
+public final class MemoryProbe {
+  private MemoryProbe() {}
+
+  /** Which computation to measure. */
+  public enum Method { IMPLICIT, UNROLLED }
+
+  /** Peak live bytes of {@code method} with K solver steps on the n×d problem (seed 0), from a child JVM. */
+  public static HeapMeter.Usage measure(Method method, int n, int d, int K) {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd = new ArrayList<>(List.of(java, "-Xmn8m", "-Xss8m", "-cp", System.getProperty("java.class.path"),
+        MemoryProbe.class.getName(), method.name(), String.valueOf(n), String.valueOf(d), String.valueOf(K)));
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      if (p.waitFor() != 0) throw new IllegalStateException("memory probe failed: " + out);
+      String[] f = out.lines().reduce((a, b) -> b).orElse("").split(" ");
+      return new HeapMeter.Usage(Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2]), Integer.parseInt(f[3]),
+          Double.parseDouble(f[4]));
+    } catch (IOException e) {
+      throw new IllegalStateException("memory probe: cannot start " + java + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("memory probe interrupted", e);
+    }
+  }
+
+  /** Child: prints "baseline sampled live collections seconds". */
+  public static void main(String[] args) {
+    Method method = Method.valueOf(args[0]);
+    int n = Integer.parseInt(args[1]), d = Integer.parseInt(args[2]), K = Integer.parseInt(args[3]);
+    RidgeHypergradient p = RidgeHypergradient.random(0, n, d);
+    double lam = 0.1;
+    var wStar = Implicit.customRoot(p.stationarity(), th -> p.gradientDescent(th[0], K), LinearSolvers.cg().withTol(1e-10),
+        ImplicitOptions.defaults().withSymmetric(true).withPolicy(ImplicitOptions.CheckPolicy.WARN).withListener(x -> {}));
+    java.util.function.Supplier<Double> task = method == Method.IMPLICIT
+        ? () -> AD.grad(l -> p.valLoss(wStar.apply(l)), Tensor.scalar(lam)).item()
+        : () -> p.unrolledReverse(lam, K);
+    task.get(); // warm-up: class loading and JIT allocations stay out of the figure
+    HeapMeter.Usage u = HeapMeter.measure(task);
+    System.out.println(u.baselineBytes() + " " + u.peakSampledBytes() + " " + u.peakLiveBytes() + " " + u.collections() + " "
+        + u.seconds());
+  }
+}
