@@ -96,7 +96,7 @@ final class InteriorPointMethod {
       for (int i = 0; i < m; i++) W[i] = mu[i] / s[i];
       DenseLu lu;
       try {
-        lu = DenseLu.factor(reducedMatrix(d, W), what + ": Newton system");
+        lu = DenseLu.factorAnyNonzeroPivot(reducedMatrix(d, W), what + ": Newton system");
       } catch (SingularMatrixException e) {
         failure = "the Newton system became singular (" + e.getMessage() + ")";
         break;
