@@ -1,0 +1,81 @@
+package io.github.implicitdiff.solver;
+
+import io.github.implicitdiff.implicit.FixedPointMap;
+import io.github.implicitdiff.implicit.Implicit;
+import io.github.implicitdiff.implicit.ImplicitOptions;
+import io.github.implicitdiff.implicit.Optimality;
+import io.github.implicitdiff.linalg.LinearSolver;
+import io.github.implicitdiff.linalg.LinearSolvers;
+import io.github.implicitdiff.tensor.Tensor;
+
+/**
+ * Fixed-point iteration x ← T(x, θ) for a map T that contracts near its fixed point.
+ *
+ * <p>One iteration: x_{k+1} = T(x_k, θ). Stopping criterion: ‖x_{k+1} − x_k‖₂ ≤ tol; the returned
+ * error is that step length and the solution is x_{k+1}. Optimality: F(x, θ) = T(x, θ) − x. NaN or
+ * infinite iterates raise {@link io.github.implicitdiff.tensor.NonFiniteException}; a step growing
+ * 10⁸-fold over the first raises {@link io.github.implicitdiff.linalg.NotConvergedException}.
+ * Defaults: maxIterations 1000, tol 1e-10, IMPLICIT, GMRES for (∂₁T − I) u = r.
+ *
+ * <pre>{@code
+ * FixedPointMap T = (z, th) -> W.matmul(z).add(th[0]).tanh();        // z = tanh(Wz + x)
+ * var solver = new FixedPointIteration(T).withTol(1e-12);
+ * Tensor z = solver.run(Tensor.zeros(n), x).orThrow();
+ * Tensor dLossDx = AD.grad(xx -> solver.run(Tensor.zeros(n), xx).solution().sum(), x);   // implicit
+ * }</pre>
+ */
+public final class FixedPointIteration {
+  private static final String NAME = "FixedPointIteration";
+  private final FixedPointMap T;
+  private final SolverSettings settings;
+
+  public FixedPointIteration(FixedPointMap T) {
+    this(T, SolverSettings.of(1000, 1e-10, LinearSolvers.gmres()));
+  }
+
+  public FixedPointIteration(FixedPointMap T, SolverSettings settings) {
+    if (T == null) throw new IllegalArgumentException(NAME + ": T must not be null");
+    if (settings == null) throw new IllegalArgumentException(NAME + ": settings must not be null");
+    this.T = T;
+    this.settings = settings;
+  }
+
+  public SolverSettings settings() { return settings; }
+  public FixedPointIteration withSettings(SolverSettings s) { return new FixedPointIteration(T, s); }
+  public FixedPointIteration withMaxIterations(int n) { return withSettings(settings.withMaxIterations(n)); }
+  public FixedPointIteration withTol(double tol) { return withSettings(settings.withTol(tol)); }
+  public FixedPointIteration withDifferentiation(Differentiation d) { return withSettings(settings.withDifferentiation(d)); }
+  public FixedPointIteration withLinearSolver(LinearSolver s) { return withSettings(settings.withLinearSolver(s)); }
+  public FixedPointIteration withImplicitOptions(ImplicitOptions o) { return withSettings(settings.withImplicitOptions(o)); }
+
+  /** F(x, θ) = T(x, θ) − x. */
+  public Optimality optimality() {
+    return Implicit.residual(T);
+  }
+
+  /**
+   * Iterates from {@code init}; the solution is differentiable in θ (implicitly or unrolled).
+   *
+   * @param init the starting point; not modified (its derivative is ignored in IMPLICIT mode)
+   */
+  public SolverResult run(Tensor init, Tensor... theta) {
+    Tensor x0 = Guard.start(NAME, init, settings.differentiation());
+    return Iterations.run(settings.differentiation(), optimality(), th -> iterate(x0, th), settings.linearSolver(),
+        settings.implicitOptions(), theta);
+  }
+
+  private SolverResult iterate(Tensor x, Tensor[] theta) {
+    double first = Double.NaN, error = Double.NaN;
+    for (int k = 1; k <= settings.maxIterations(); k++) {
+      Tensor next = T.apply(x, theta);
+      Guard.requireSameShape(NAME, "T(x, θ)", next, x);
+      Guard.requireFinite(NAME, k, "T(x, θ)", next);
+      error = next.concrete().sub(x.concrete()).norm2();
+      x = next;
+      if (k == 1) first = error;
+      if (error <= settings.tol()) return new SolverResult(x, k, error, true);
+      Guard.requireNotDiverged(NAME, k, error, first);
+    }
+    return new SolverResult(x, settings.maxIterations(), error, false);
+  }
+}
