@@ -119,7 +119,7 @@ final class SolverTestSupport {
       Tensor theta, double tol) {
     Tensor forward = AD.jacobian(implicitSolution, theta, AD.Mode.FORWARD);
     Tensor reverse = AD.jacobian(implicitSolution, theta, AD.Mode.REVERSE);
-    Tensor unrolled = AD.jacobian(unrolledSolution, theta, AD.Mode.REVERSE);
+    Tensor unrolled = AD.jacobian(unrolledSolution, theta, AD.Mode.FORWARD);
     Tensor fd = finiteDifferenceJacobian(tightSolution, theta, 1e-5);
     assertClose(unrolled, forward, tol, "implicit forward vs unrolled");
     assertClose(unrolled, reverse, tol, "implicit reverse vs unrolled");
