@@ -34,7 +34,7 @@ interface Geometry {
     };
   }
 
-  /** z = softmax(log x − η grad) along the last axis (each row a simplex), D = Σ z log(z/x). */
+  /** z = softmax(log x − η grad) along the last axis (each row a simplex), D = Σ z log(z/x) − z + x (the generalised KL divergence). */
   static Geometry entropic() {
     return new Geometry() {
       public Tensor step(Tensor x, Tensor grad, double eta, Tensor[] thetaG) {
@@ -44,8 +44,15 @@ interface Geometry {
       public double distance(Tensor z, Tensor x) {
         double[] zs = z.toDoubleArray(), xs = x.toDoubleArray();
         double kl = 0;
-        for (int i = 0; i < zs.length; i++) if (zs[i] > 0) kl += zs[i] * Math.log(zs[i] / xs[i]) - zs[i] + xs[i];
+        for (int i = 0; i < zs.length; i++) kl += xs[i] * relativeEntropy(zs[i] / xs[i] - 1);
         return Math.max(kl, 0);
+      }
+
+      /** h(ε) = (1 + ε) log(1 + ε) − ε, so that z log(z/x) − z + x = x h(z/x − 1); a series near 0 avoids cancellation. */
+      private double relativeEntropy(double e) {
+        if (e <= -1) return 1; // z = 0: h(−1) = 1
+        if (Math.abs(e) < 1e-3) return e * e * (0.5 - e / 6 + e * e / 12 - e * e * e / 20);
+        return (1 + e) * Math.log1p(e) - e;
       }
     };
   }
