@@ -3,6 +3,7 @@ package io.github.implicitdiff.implicit;
 import io.github.implicitdiff.autodiff.MultiFunction;
 import io.github.implicitdiff.autodiff.MultiInputFunction;
 import io.github.implicitdiff.linalg.LinearSolver;
+import io.github.implicitdiff.linalg.LinearSolvers;
 import io.github.implicitdiff.tensor.ShapeException;
 import io.github.implicitdiff.tensor.Tensor;
 import java.util.Arrays;
@@ -28,6 +29,14 @@ import java.util.function.Function;
  */
 public final class Implicit {
   private Implicit() {}
+
+  /**
+   * {@link #customRoot(Optimality, RootSolver, LinearSolver, ImplicitOptions)} with restarted GMRES (no
+   * symmetry needed) and default options.
+   */
+  public static MultiInputFunction customRoot(Optimality F, RootSolver solver) {
+    return customRoot(F, solver, LinearSolvers.gmres(), ImplicitOptions.defaults());
+  }
 
   /** {@link #customRoot(Optimality, RootSolver, LinearSolver, ImplicitOptions)} with default options. */
   public static MultiInputFunction customRoot(Optimality F, RootSolver solver, LinearSolver linearSolver) {
@@ -68,6 +77,11 @@ public final class Implicit {
    */
   public static MultiInputFunction customFixedPoint(FixedPointMap T, RootSolver solver, LinearSolver linearSolver) {
     return customFixedPoint(T, solver, linearSolver, ImplicitOptions.defaults());
+  }
+
+  /** {@link #customFixedPoint(FixedPointMap, RootSolver, LinearSolver)} with restarted GMRES. */
+  public static MultiInputFunction customFixedPoint(FixedPointMap T, RootSolver solver) {
+    return customFixedPoint(T, solver, LinearSolvers.gmres());
   }
 
   /** {@link #customFixedPoint(FixedPointMap, RootSolver, LinearSolver)} with options. */

@@ -40,6 +40,23 @@ public interface LinearOperator {
     };
   }
 
+  /**
+   * A + εI, the ridge-regularised operator; symmetric and transposable when A is.
+   * <pre>{@code
+   * LinearOperator shifted = A.plusIdentity(1e-6);
+   * }</pre>
+   */
+  default LinearOperator plusIdentity(double epsilon) {
+    if (!Double.isFinite(epsilon)) throw new IllegalArgumentException("plusIdentity: epsilon must be finite, got " + epsilon);
+    LinearOperator self = this;
+    return new LinearOperator() {
+      public int size() { return self.size(); }
+      public Tensor apply(Tensor v) { return self.apply(v).add(v.mul(epsilon)); }
+      public Tensor applyTranspose(Tensor v) { return self.applyTranspose(v).add(v.mul(epsilon)); }
+      public boolean isSymmetric() { return self.isSymmetric(); }
+    };
+  }
+
   /** A matrix-free operator from a function and, optionally, its transpose. */
   static LinearOperator of(int n, java.util.function.UnaryOperator<Tensor> matvec,
       java.util.function.UnaryOperator<Tensor> rmatvec, boolean symmetric) {

@@ -1,0 +1,129 @@
+package io.github.implicitdiff.app.bench;
+
+import io.github.implicitdiff.app.Benchmark;
+import io.github.implicitdiff.app.Output;
+import io.github.implicitdiff.app.Result;
+import io.github.implicitdiff.app.cli.OptionSpec;
+import io.github.implicitdiff.app.cli.Options;
+import io.github.implicitdiff.app.cli.UsageException;
+import io.github.implicitdiff.app.report.JsonObject;
+import io.github.implicitdiff.app.report.Plot;
+import io.github.implicitdiff.app.report.Table;
+import io.github.implicitdiff.autodiff.AD;
+import io.github.implicitdiff.implicit.Implicit;
+import io.github.implicitdiff.implicit.ImplicitOptions;
+import io.github.implicitdiff.linalg.LinearSolvers;
+import io.github.implicitdiff.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Implicit against unrolled differentiation on the ridge hypergradient (see {@link RidgeHypergradient}), per
+ * size n×d: median seconds of (a) CG solve + implicit VJP (CG, both to 1e-10), (b) K = 100 recorded
+ * gradient-descent steps in reverse mode, (c) the same in forward mode, (d) the Cholesky closed form; and,
+ * at the first size, the peak extra heap against K for implicit (K unrecorded steps + implicit VJP) and
+ * unrolled (K recorded steps).
+ */
+public final class ImplicitBenchmark implements Benchmark {
+  @Override
+  public String name() {
+    return "implicit";
+  }
+
+  @Override
+  public String description() {
+    return "ridge hypergradient: implicit vs unrolled (reverse, forward) vs dense, time and memory against K";
+  }
+
+  @Override
+  public List<OptionSpec> options() {
+    return List.of(
+        OptionSpec.value("sizes", "NxD,...", "problem sizes (default 1000x200,5000x1000; 300x60 with --quick)"),
+        OptionSpec.value("repetitions", "R", "timed runs of each method, in [1, 1000] (default 7; 3 with --quick)"));
+  }
+
+  @Override
+  public Result run(Options options, Output output) {
+    boolean quick = options.has("quick");
+    int reps = options.getIntInRange("repetitions", quick ? 3 : 7, 1, 1000);
+    int[][] sizes = parseSizes(options.getString("sizes", quick ? "300x60" : "1000x200,5000x1000"));
+    double lam = 0.1;
+    int K = 100;
+    List<Map<String, Object>> rows = new ArrayList<>();
+    Table table = new Table("n", "d", "implicit_s", "unrolled_rev_s", "unrolled_fwd_s", "dense_s", "unrolled/implicit",
+        "max rel. diff");
+    for (int[] s : sizes) {
+      RidgeHypergradient p = RidgeHypergradient.random(0, s[0], s[1]);
+      double[] g = new double[4];
+      double ti = Timing.medianSeconds(2, reps, () -> g[0] = p.implicitHypergradient(lam));
+      double tr = Timing.medianSeconds(1, reps, () -> g[1] = p.unrolledReverse(lam, K));
+      double tf = Timing.medianSeconds(1, reps, () -> g[2] = p.unrolledForward(lam, K));
+      double td = Timing.medianSeconds(2, reps, () -> g[3] = p.denseHypergradient(lam));
+      double diff = 0;
+      for (int i = 1; i < 4; i++) diff = Math.max(diff, Math.abs(g[i] - g[0]) / Math.abs(g[0]));
+      if (!(diff < 1e-4))
+        throw new IllegalStateException("bench implicit: the methods' hypergradients disagree: " + java.util.Arrays.toString(g));
+      table.row(s[0], s[1], ti, tr, tf, td, tr / ti, diff);
+      JsonObject row = new JsonObject().put("n", s[0]).put("d", s[1]).put("lambda", lam).put("K", K)
+          .put("implicit_s", ti).put("unrolled_reverse_s", tr).put("unrolled_forward_s", tf).put("dense_s", td)
+          .put("unrolled_over_implicit", tr / ti)
+          .put("hypergradient_implicit", g[0]).put("hypergradient_unrolled_reverse", g[1])
+          .put("hypergradient_unrolled_forward", g[2]).put("hypergradient_dense", g[3]);
+      rows.add(row.fields());
+    }
+    output.table(table);
+    output.note("unrolled runs K = " + K + " gradient-descent steps (step 1/L); its hypergradient differs from the exact one by the"
+        + " truncation of those steps");
+
+    // memory against K at the first size
+    RidgeHypergradient p = RidgeHypergradient.random(0, sizes[0][0], sizes[0][1]);
+    int[] ks = quick ? new int[] {10, 100} : new int[] {10, 100, 1000};
+    List<Map<String, Object>> memory = new ArrayList<>();
+    Table mt = new Table("K", "implicit_bytes", "unrolled_bytes");
+    double[] kk = new double[ks.length], mi = new double[ks.length], mu = new double[ks.length];
+    for (int j = 0; j < ks.length; j++) {
+      int k = ks[j];
+      var wStar = Implicit.customRoot(p.stationarity(), th -> p.gradientDescent(th[0], k), LinearSolvers.cg().withTol(1e-10),
+          ImplicitOptions.defaults().withSymmetric(true).withPolicy(ImplicitOptions.CheckPolicy.WARN).withListener(d -> {}));
+      HeapMeter.Usage ui = HeapMeter.measure(() -> AD.grad(l -> p.valLoss(wStar.apply(l)), Tensor.scalar(lam)).item());
+      HeapMeter.Usage uu = HeapMeter.measure(() -> p.unrolledReverse(lam, k));
+      long bi = bytes(ui), bu = bytes(uu);
+      mt.row(k, bi, bu);
+      kk[j] = k;
+      mi[j] = Math.max(1, bi);
+      mu[j] = Math.max(1, bu);
+      memory.add(new JsonObject().put("K", k).put("implicit_bytes", bi).put("unrolled_bytes", bu)
+          .put("implicit_gc_collections", ui.collections()).put("unrolled_gc_collections", uu.collections()).fields());
+    }
+    output.table(mt);
+    output.note("memory: peak heap above the baseline, after-collection (live) figure when a collection happened during the"
+        + " task, else the sampled figure; implicit runs K unrecorded steps then the implicit VJP (residual check as a warning"
+        + " for small K)");
+    Plot plot = new Plot(800, 500).title("Peak extra heap against the number of solver steps K (n×d = "
+        + sizes[0][0] + "×" + sizes[0][1] + ")").xLabel("K").yLabel("bytes").xScale(Plot.Scale.LOG).yScale(Plot.Scale.LOG)
+        .lineWithMarkers("implicit", kk, mi).lineWithMarkers("unrolled (reverse)", kk, mu);
+    return new Result(new JsonObject().put("sizes", rows).put("memory_vs_K", memory)).withPlot("memory", plot);
+  }
+
+  private static long bytes(HeapMeter.Usage u) {
+    return u.collections() > 0 ? u.peakLiveBytes() : u.peakSampledBytes();
+  }
+
+  static int[][] parseSizes(String text) {
+    String[] parts = text.split(",");
+    int[][] r = new int[parts.length][];
+    for (int i = 0; i < parts.length; i++) {
+      String[] nd = parts[i].trim().toLowerCase().split("x");
+      try {
+        if (nd.length != 2) throw new NumberFormatException();
+        r[i] = new int[] {Integer.parseInt(nd[0]), Integer.parseInt(nd[1])};
+      } catch (NumberFormatException e) {
+        throw new UsageException("--sizes: '" + parts[i] + "' is not of the form NxD (for example 1000x200)");
+      }
+      if (r[i][0] < 2 || r[i][1] < 1 || r[i][0] > 1_000_000 || r[i][1] > 100_000)
+        throw new UsageException("--sizes: " + parts[i] + " out of range (n in [2, 10^6], d in [1, 10^5])");
+    }
+    return r;
+  }
+}

@@ -1,0 +1,509 @@
+package io.github.implicitdiff.app.report;
+
+import io.github.implicitdiff.tensor.Tensor;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.FontMetrics;
+import java.awt.Graphics2D;
+import java.awt.Rectangle;
+import java.awt.RenderingHints;
+import java.awt.Shape;
+import java.awt.geom.AffineTransform;
+import java.awt.geom.Ellipse2D;
+import java.awt.geom.Line2D;
+import java.awt.geom.Path2D;
+import java.awt.geom.Rectangle2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import javax.imageio.ImageIO;
+
+/**
+ * A line and scatter plot drawn with Java2D (headless) and saved as PNG: series, title, axis labels,
+ * legend, linear or logarithmic axes, markers, and vertical or horizontal reference lines.
+ * <pre>{@code
+ * new Plot(800, 500).title("Convergence").xLabel("iteration").yLabel("residual").yScale(Plot.Scale.LOG)
+ *     .line("implicit", iters, residualImplicit)
+ *     .scatter("unrolled", iters, residualUnrolled)
+ *     .horizontalLine(1e-8, "tolerance")
+ *     .save(Path.of("out/convergence.png"));
+ * }</pre>
+ * Rules: a NaN or infinite point is skipped (a line breaks there); a value ≤ 0 on a logarithmic axis is
+ * an error (clip or drop such values first), as is a plot without any finite point. The legend goes in
+ * the corner of the plotting area that covers the fewest points.
+ */
+public final class Plot {
+  /** Axis scale. */
+  public enum Scale { LINEAR, LOG }
+
+  /** How a series is drawn. */
+  public enum Style { LINE, MARKERS, LINE_AND_MARKERS }
+
+  private record Series(String label, double[] x, double[] y, Style style) {}
+
+  private record Reference(boolean vertical, double value, String label) {}
+
+  private static final Color[] PALETTE = {
+      new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0xff7f0e),
+      new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x17becf),
+      new Color(0x7f7f7f), new Color(0xbcbd22)};
+
+  static {
+    System.setProperty("java.awt.headless", "true");
+  }
+
+  private final int width;
+  private final int height;
+  private final List<Series> series = new ArrayList<>();
+  private final List<Reference> references = new ArrayList<>();
+  private String title = "";
+  private String xLabel = "";
+  private String yLabel = "";
+  private Scale xScale = Scale.LINEAR;
+  private Scale yScale = Scale.LINEAR;
+
+  /** A plot of {@code width}×{@code height} pixels (at least 240×180). */
+  public Plot(int width, int height) {
+    if (width < 240 || height < 180 || width > 10000 || height > 10000) {
+      throw new IllegalArgumentException("Plot: size must be between 240×180 and 10000×10000, got "
+          + width + "×" + height);
+    }
+    this.width = width;
+    this.height = height;
+  }
+
+  /** An 800×500 plot. */
+  public Plot() {
+    this(800, 500);
+  }
+
+  /** Sets the title. @return this */
+  public Plot title(String text) {
+    this.title = text;
+    return this;
+  }
+
+  /** Sets the x axis label. @return this */
+  public Plot xLabel(String text) {
+    this.xLabel = text;
+    return this;
+  }
+
+  /** Sets the y axis label. @return this */
+  public Plot yLabel(String text) {
+    this.yLabel = text;
+    return this;
+  }
+
+  /** Sets the x axis scale. @return this */
+  public Plot xScale(Scale scale) {
+    this.xScale = scale;
+    return this;
+  }
+
+  /** Sets the y axis scale. @return this */
+  public Plot yScale(Scale scale) {
+    this.yScale = scale;
+    return this;
+  }
+
+  /** Adds a series drawn as a line. @return this */
+  public Plot line(String label, double[] x, double[] y) {
+    return add(label, x, y, Style.LINE);
+  }
+
+  /** Adds a series drawn as markers only. @return this */
+  public Plot scatter(String label, double[] x, double[] y) {
+    return add(label, x, y, Style.MARKERS);
+  }
+
+  /** Adds a series drawn as a line with a marker at each point. @return this */
+  public Plot lineWithMarkers(String label, double[] x, double[] y) {
+    return add(label, x, y, Style.LINE_AND_MARKERS);
+  }
+
+  /** Adds a series from two vectors. @return this */
+  public Plot add(String label, Tensor x, Tensor y, Style style) {
+    return add(label, x.concrete().toDoubleArray(), y.concrete().toDoubleArray(), style);
+  }
+
+  /**
+   * Adds a series; an empty label keeps it out of the legend. The arrays are copied.
+   * @return this
+   * @throws IllegalArgumentException if x and y differ in length or are empty
+   */
+  public Plot add(String label, double[] x, double[] y, Style style) {
+    if (x.length != y.length || x.length == 0) {
+      throw new IllegalArgumentException("Plot: series '" + label + "' needs x and y of the same non-zero length,"
+          + " got " + x.length + " and " + y.length);
+    }
+    series.add(new Series(label == null ? "" : label, x.clone(), y.clone(), style));
+    return this;
+  }
+
+  /** Adds a dashed vertical line at x = {@code x}, labelled at its top. @return this */
+  public Plot verticalLine(double x, String label) {
+    references.add(new Reference(true, requireFinite(x, "verticalLine"), label == null ? "" : label));
+    return this;
+  }
+
+  /** Adds a dashed horizontal line at y = {@code y}, labelled at its right end. @return this */
+  public Plot horizontalLine(double y, String label) {
+    references.add(new Reference(false, requireFinite(y, "horizontalLine"), label == null ? "" : label));
+    return this;
+  }
+
+  /** Draws the plot. @throws IllegalArgumentException as described in the class comment */
+  public BufferedImage render() {
+    Axis xAxis = axis(true);
+    Axis yAxis = axis(false);
+    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = image.createGraphics();
+    try {
+      g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+      g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+      g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
+      g.setColor(Color.WHITE);
+      g.fillRect(0, 0, width, height);
+      new PlotPainter(g, width, height, xAxis, yAxis).paint(this);
+    } finally {
+      g.dispose();
+    }
+    return image;
+  }
+
+  /** Renders and writes a PNG to {@code file}, creating parent folders. */
+  public void save(Path file) {
+    BufferedImage image = render();
+    try {
+      Path parent = file.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      if (!ImageIO.write(image, "png", file.toFile())) {
+        throw new IllegalStateException("Plot.save: no PNG writer available");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Plot.save: cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private Axis axis(boolean horizontal) {
+    Scale scale = horizontal ? xScale : yScale;
+    double min = Double.POSITIVE_INFINITY;
+    double max = Double.NEGATIVE_INFINITY;
+    for (Series s : series) {
+      double[] values = horizontal ? s.x : s.y;
+      double[] other = horizontal ? s.y : s.x;
+      for (int i = 0; i < values.length; i++) {
+        if (!Double.isFinite(values[i]) || !Double.isFinite(other[i])) {
+          continue;
+        }
+        if (scale == Scale.LOG && values[i] <= 0) {
+          throw new IllegalArgumentException("Plot '" + title + "': series '" + s.label + "' has "
+              + (horizontal ? "x" : "y") + " = " + values[i] + " at index " + i + " but the "
+              + (horizontal ? "x" : "y") + " axis is logarithmic; drop or clip values ≤ 0");
+        }
+        min = Math.min(min, values[i]);
+        max = Math.max(max, values[i]);
+      }
+    }
+    for (Reference r : references) {
+      if (r.vertical == horizontal && !(scale == Scale.LOG && r.value <= 0)) {
+        min = Math.min(min, r.value);
+        max = Math.max(max, r.value);
+      }
+    }
+    if (min > max) {
+      throw new IllegalArgumentException("Plot '" + title + "': no finite point to draw");
+    }
+    return new Axis(scale, min, max);
+  }
+
+  private static double requireFinite(double value, String what) {
+    if (!Double.isFinite(value)) {
+      throw new IllegalArgumentException("Plot." + what + ": position must be finite, got " + value);
+    }
+    return value;
+  }
+
+  /** Draws the parts of a plot on a graphics context; one instance per render. */
+  private static final class PlotPainter {
+    private static final Font TICK_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
+    private static final Font LABEL_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 15);
+    private static final Font TITLE_FONT = new Font(Font.SANS_SERIF, Font.BOLD, 17);
+    private static final Font LEGEND_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
+
+    private final Graphics2D g;
+    private final Axis xAxis;
+    private final Axis yAxis;
+    private final Rectangle area;
+
+    PlotPainter(Graphics2D g, int width, int height, Axis xAxis, Axis yAxis) {
+      this.g = g;
+      this.xAxis = xAxis;
+      this.yAxis = yAxis;
+      FontMetrics tick = g.getFontMetrics(TICK_FONT);
+      int widest = 0;
+      for (Axis.Tick t : yAxis.ticks()) {
+        widest = Math.max(widest, tick.stringWidth(t.label()));
+      }
+      int left = 20 + g.getFontMetrics(LABEL_FONT).getHeight() + widest + 10;
+      int top = 20 + g.getFontMetrics(TITLE_FONT).getHeight();
+      int bottom = 12 + tick.getHeight() + g.getFontMetrics(LABEL_FONT).getHeight() + 12;
+      int right = 24;
+      this.area = new Rectangle(left, top, width - left - right, height - top - bottom);
+    }
+
+    void paint(Plot plot) {
+      drawFrameAndTicks(plot);
+      Shape clip = g.getClip();
+      g.clip(area);
+      for (Reference r : plot.references) {
+        drawReference(r);
+      }
+      for (int k = 0; k < plot.series.size(); k++) {
+        drawSeries(plot.series.get(k), k);
+      }
+      g.setClip(clip);
+      drawLegend(plot);
+    }
+
+    private double px(double x) {
+      return area.x + xAxis.fraction(x) * area.width;
+    }
+
+    private double py(double y) {
+      return area.y + area.height - yAxis.fraction(y) * area.height;
+    }
+
+    private void drawFrameAndTicks(Plot plot) {
+      FontMetrics fm = g.getFontMetrics(TICK_FONT);
+      g.setFont(TICK_FONT);
+      for (Axis.Tick t : xAxis.ticks()) {
+        double x = px(t.value());
+        if (x < area.x - 0.5 || x > area.x + area.width + 0.5) {
+          continue;
+        }
+        if (t.major()) {
+          g.setColor(new Color(0xe6e6e6));
+          g.draw(new Line2D.Double(x, area.y, x, area.y + area.height));
+        }
+        g.setColor(Color.DARK_GRAY);
+        int length = t.major() ? 6 : 3;
+        g.draw(new Line2D.Double(x, area.y + area.height, x, area.y + area.height + length));
+        if (!t.label().isEmpty()) {
+          g.drawString(t.label(), (float) (x - fm.stringWidth(t.label()) / 2.0),
+              area.y + area.height + 8 + fm.getAscent());
+        }
+      }
+      for (Axis.Tick t : yAxis.ticks()) {
+        double y = py(t.value());
+        if (y < area.y - 0.5 || y > area.y + area.height + 0.5) {
+          continue;
+        }
+        if (t.major()) {
+          g.setColor(new Color(0xe6e6e6));
+          g.draw(new Line2D.Double(area.x, y, area.x + area.width, y));
+        }
+        g.setColor(Color.DARK_GRAY);
+        int length = t.major() ? 6 : 3;
+        g.draw(new Line2D.Double(area.x - length, y, area.x, y));
+        if (!t.label().isEmpty()) {
+          g.drawString(t.label(), area.x - 9 - fm.stringWidth(t.label()),
+              (float) (y + fm.getAscent() / 2.0 - 2));
+        }
+      }
+      g.setColor(Color.DARK_GRAY);
+      g.setStroke(new BasicStroke(1f));
+      g.draw(area);
+
+      g.setColor(Color.BLACK);
+      g.setFont(TITLE_FONT);
+      FontMetrics titleMetrics = g.getFontMetrics();
+      g.drawString(plot.title, area.x + (area.width - titleMetrics.stringWidth(plot.title)) / 2f,
+          10 + titleMetrics.getAscent());
+      g.setFont(LABEL_FONT);
+      FontMetrics labelMetrics = g.getFontMetrics();
+      g.drawString(plot.xLabel, area.x + (area.width - labelMetrics.stringWidth(plot.xLabel)) / 2f,
+          area.y + area.height + 12 + fm.getHeight() + labelMetrics.getAscent());
+      AffineTransform saved = g.getTransform();
+      g.translate(14 + labelMetrics.getAscent(), area.y + (area.height + labelMetrics.stringWidth(plot.yLabel)) / 2.0);
+      g.rotate(-Math.PI / 2);
+      g.drawString(plot.yLabel, 0, 0);
+      g.setTransform(saved);
+    }
+
+    private void drawReference(Reference r) {
+      g.setColor(new Color(0x555555));
+      g.setStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {7f, 5f}, 0f));
+      g.setFont(LEGEND_FONT);
+      FontMetrics fm = g.getFontMetrics();
+      if (r.vertical()) {
+        double x = px(r.value());
+        g.draw(new Line2D.Double(x, area.y, x, area.y + area.height));
+        g.drawString(r.label(), (float) (x + 4), area.y + fm.getAscent() + 2);
+      } else {
+        double y = py(r.value());
+        g.draw(new Line2D.Double(area.x, y, area.x + area.width, y));
+        g.drawString(r.label(), area.x + area.width - fm.stringWidth(r.label()) - 4, (float) (y - 4));
+      }
+    }
+
+    private void drawSeries(Series s, int index) {
+      Color color = PALETTE[index % PALETTE.length];
+      g.setColor(color);
+      if (s.style() != Style.MARKERS) {
+        g.setStroke(new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+        Path2D.Double path = new Path2D.Double();
+        boolean open = false;
+        for (int i = 0; i < s.x().length; i++) {
+          if (!Double.isFinite(s.x()[i]) || !Double.isFinite(s.y()[i])) {
+            open = false;
+            continue;
+          }
+          double x = px(s.x()[i]);
+          double y = py(s.y()[i]);
+          if (open) {
+            path.lineTo(x, y);
+          } else {
+            path.moveTo(x, y);
+            open = true;
+          }
+        }
+        g.draw(path);
+      }
+      if (s.style() != Style.LINE) {
+        g.setStroke(new BasicStroke(1.2f));
+        double size = s.style() == Style.MARKERS ? 7 : 6;
+        for (int i = 0; i < s.x().length; i++) {
+          if (Double.isFinite(s.x()[i]) && Double.isFinite(s.y()[i])) {
+            drawMarker(index, px(s.x()[i]), py(s.y()[i]), size, color);
+          }
+        }
+      }
+    }
+
+    private void drawMarker(int index, double x, double y, double size, Color color) {
+      Shape shape = markerShape(index, x, y, size);
+      g.setColor(new Color(color.getRed(), color.getGreen(), color.getBlue(), 170));
+      g.fill(shape);
+      g.setColor(color.darker());
+      g.draw(shape);
+    }
+
+    private static Shape markerShape(int index, double x, double y, double size) {
+      double h = size / 2;
+      switch (index % 4) {
+        case 1:
+          return new Rectangle2D.Double(x - h, y - h, size, size);
+        case 2: {
+          Path2D.Double p = new Path2D.Double();
+          p.moveTo(x, y - h * 1.2);
+          p.lineTo(x + h * 1.1, y + h * 0.9);
+          p.lineTo(x - h * 1.1, y + h * 0.9);
+          p.closePath();
+          return p;
+        }
+        case 3: {
+          Path2D.Double p = new Path2D.Double();
+          p.moveTo(x, y - h * 1.3);
+          p.lineTo(x + h * 1.3, y);
+          p.lineTo(x, y + h * 1.3);
+          p.lineTo(x - h * 1.3, y);
+          p.closePath();
+          return p;
+        }
+        default:
+          return new Ellipse2D.Double(x - h, y - h, size, size);
+      }
+    }
+
+    private void drawLegend(Plot plot) {
+      List<Integer> entries = new ArrayList<>();
+      for (int k = 0; k < plot.series.size(); k++) {
+        if (!plot.series.get(k).label().isEmpty()) {
+          entries.add(k);
+        }
+      }
+      if (entries.isEmpty()) {
+        return;
+      }
+      g.setFont(LEGEND_FONT);
+      FontMetrics fm = g.getFontMetrics();
+      int textWidth = 0;
+      for (int k : entries) {
+        textWidth = Math.max(textWidth, fm.stringWidth(plot.series.get(k).label()));
+      }
+      int rowHeight = fm.getHeight() + 2;
+      int boxWidth = 10 + 30 + 8 + textWidth + 10;
+      int boxHeight = 8 + rowHeight * entries.size() + 4;
+      Rectangle box = bestCorner(plot, boxWidth, boxHeight);
+      g.setColor(new Color(255, 255, 255, 225));
+      g.fill(box);
+      g.setColor(new Color(0xaaaaaa));
+      g.setStroke(new BasicStroke(1f));
+      g.draw(box);
+      int y = box.y + 8;
+      for (int k : entries) {
+        Series s = plot.series.get(k);
+        Color color = PALETTE[k % PALETTE.length];
+        double mid = y + rowHeight / 2.0;
+        if (s.style() != Style.MARKERS) {
+          g.setColor(color);
+          g.setStroke(new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+          g.draw(new Line2D.Double(box.x + 10, mid, box.x + 40, mid));
+        }
+        if (s.style() != Style.LINE) {
+          g.setStroke(new BasicStroke(1.2f));
+          drawMarker(k, box.x + 25, mid, 7, color);
+        }
+        g.setColor(Color.BLACK);
+        g.drawString(s.label(), box.x + 48, (float) (mid + fm.getAscent() / 2.0 - 2));
+        y += rowHeight;
+      }
+    }
+
+    private Rectangle bestCorner(Plot plot, int boxWidth, int boxHeight) {
+      int margin = 8;
+      int[][] corners = {
+          {area.x + area.width - boxWidth - margin, area.y + margin},
+          {area.x + margin, area.y + margin},
+          {area.x + area.width - boxWidth - margin, area.y + area.height - boxHeight - margin},
+          {area.x + margin, area.y + area.height - boxHeight - margin}};
+      Rectangle best = null;
+      long bestCount = Long.MAX_VALUE;
+      for (int[] c : corners) {
+        Rectangle candidate = new Rectangle(c[0], c[1], boxWidth, boxHeight);
+        long count = 0;
+        for (Series s : plot.series) {
+          for (int i = 0; i < s.x().length; i++) {
+            if (!Double.isFinite(s.x()[i]) || !Double.isFinite(s.y()[i])) {
+              continue;
+            }
+            double x = px(s.x()[i]);
+            double y = py(s.y()[i]);
+            if (candidate.contains(x, y)) {
+              count++;
+            }
+            boolean previousFinite = i > 0 && Double.isFinite(s.x()[i - 1]) && Double.isFinite(s.y()[i - 1]);
+            if (s.style() != Style.MARKERS && previousFinite
+                && candidate.intersectsLine(px(s.x()[i - 1]), py(s.y()[i - 1]), x, y)) {
+              count++;
+            }
+          }
+        }
+        if (count < bestCount) {
+          bestCount = count;
+          best = candidate;
+        }
+      }
+      return best;
+    }
+  }
+}

@@ -1,0 +1,28 @@
+package io.github.implicitdiff.app.experiments;
+
+import io.github.implicitdiff.app.Main;
+import io.github.implicitdiff.app.Registry;
+import io.github.implicitdiff.app.report.MiniJsonParser;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** Runs the command line in-process, capturing its exit code, console, errors and JSON. */
+record CommandLineRun(int code, String out, String err, Map<String, Object> json) {
+  @SuppressWarnings("unchecked")
+  static CommandLineRun run(Path json, String... args) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+    int code = new Main(Registry.standard(), new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8)).run(args);
+    Map<String, Object> doc = json != null && Files.exists(json)
+        ? (Map<String, Object>) MiniJsonParser.parse(Files.readString(json)) : null;
+    return new CommandLineRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8), doc);
+  }
+
+  double number(String key) {
+    return ((Number) json.get(key)).doubleValue();
+  }
+}

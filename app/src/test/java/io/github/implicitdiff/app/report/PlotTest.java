@@ -1,0 +1,108 @@
+package io.github.implicitdiff.app.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PlotTest {
+  static final double[] X = {1, 2, 3, 4, 5};
+  static final double[] Y = {1, 0.1, 0.01, 1e-3, 1e-4};
+
+  @Test
+  void savesAReadablePngOfTheRequestedSize(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("sub/plot.png");
+    new Plot(640, 360).title("t").xLabel("x").yLabel("y")
+        .line("line", X, Y).scatter("points", X, Y).lineWithMarkers("both", X, X)
+        .verticalLine(2.5, "v").horizontalLine(0.5, "h")
+        .save(file);
+    assertTrue(Files.size(file) > 1000);
+    BufferedImage image = ImageIO.read(file.toFile());
+    assertNotNull(image);
+    assertEquals(640, image.getWidth());
+    assertEquals(360, image.getHeight());
+    assertTrue(countNonWhite(image) > 2000, "something is drawn");
+  }
+
+  @Test
+  void logLogPlotRenders() {
+    BufferedImage image = new Plot().xScale(Plot.Scale.LOG).yScale(Plot.Scale.LOG).line("decay", X, Y).render();
+    assertEquals(800, image.getWidth());
+    assertEquals(500, image.getHeight());
+  }
+
+  @Test
+  void nonFinitePointsAreSkipped() {
+    double[] y = {1, Double.NaN, 3, Double.POSITIVE_INFINITY, 5};
+    assertEquals(500, new Plot().line("gappy", X, y).render().getHeight());
+  }
+
+  @Test
+  void nonPositiveValueOnLogAxisIsAnError() {
+    Plot plot = new Plot().title("res").yScale(Plot.Scale.LOG).line("residual", X, new double[] {1, 0.1, 0, 1e-3, 1e-4});
+    String m = assertThrows(IllegalArgumentException.class, plot::render).getMessage();
+    assertTrue(m.contains("'residual'") && m.contains("index 2") && m.contains("logarithmic"), m);
+  }
+
+  @Test
+  void mismatchedLengthsAreAnError() {
+    assertThrows(IllegalArgumentException.class, () -> new Plot().line("a", X, new double[] {1, 2}));
+  }
+
+  @Test
+  void plotWithoutFinitePointsIsAnError() {
+    Plot plot = new Plot().line("nan", new double[] {Double.NaN}, new double[] {1});
+    assertThrows(IllegalArgumentException.class, plot::render);
+  }
+
+  @Test
+  void tooSmallSizeIsAnError() {
+    assertThrows(IllegalArgumentException.class, () -> new Plot(10, 10));
+  }
+
+  @Test
+  void linearTicksAreNiceAndInsideTheRange() {
+    Axis axis = new Axis(Plot.Scale.LINEAR, -3.3, 9.4);
+    List<Axis.Tick> ticks = axis.ticks();
+    assertEquals(List.of("-2", "0", "2", "4", "6", "8"), ticks.stream().map(Axis.Tick::label).toList());
+    for (Axis.Tick t : ticks) {
+      assertTrue(axis.fraction(t.value()) >= 0 && axis.fraction(t.value()) <= 1);
+    }
+  }
+
+  @Test
+  void smallStepLabelsCarryEnoughDecimals() {
+    List<String> labels = new Axis(Plot.Scale.LINEAR, 0.1, 0.35).ticks().stream().map(Axis.Tick::label).toList();
+    assertEquals(List.of("0.10", "0.15", "0.20", "0.25", "0.30", "0.35"), labels);
+  }
+
+  @Test
+  void logTicksAreDecadesWithSuperscriptExponents() {
+    List<String> labels = new Axis(Plot.Scale.LOG, 1e-6, 1).ticks().stream()
+        .filter(Axis.Tick::major).map(Axis.Tick::label).toList();
+    assertEquals(List.of("10⁻⁶", "10⁻⁵", "10⁻⁴", "10⁻³", "10⁻²", "10⁻¹", "10⁰"), labels);
+    List<String> wide = new Axis(Plot.Scale.LOG, 1e-12, 1).ticks().stream()
+        .filter(Axis.Tick::major).map(Axis.Tick::label).toList();
+    assertEquals(List.of("10⁻¹²", "10⁻¹⁰", "10⁻⁸", "10⁻⁶", "10⁻⁴", "10⁻²", "10⁰"), wide, "every other decade");
+  }
+
+  static int countNonWhite(BufferedImage image) {
+    int count = 0;
+    for (int y = 0; y < image.getHeight(); y++) {
+      for (int x = 0; x < image.getWidth(); x++) {
+        if ((image.getRGB(x, y) & 0xffffff) != 0xffffff) {
+          count++;
+        }
+      }
+    }
+    return count;
+  }
+}

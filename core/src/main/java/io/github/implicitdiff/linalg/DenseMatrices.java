@@ -1,0 +1,49 @@
+package io.github.implicitdiff.linalg;
+
+import io.github.implicitdiff.tensor.NonFiniteException;
+import io.github.implicitdiff.tensor.ShapeException;
+import io.github.implicitdiff.tensor.Tensor;
+
+/** Shared checks and conversions for the dense factorizations (package-private). */
+final class DenseMatrices {
+  private DenseMatrices() {}
+
+  /** Default smallest accepted reciprocal condition estimate, 1e-14 (cond(A) ≤ 1e14). */
+  static final double DEFAULT_MIN_RECIPROCAL_CONDITION = 1e-14;
+
+  /** Row-major values of a finite square matrix; throws naming the operation otherwise. */
+  static double[] requireSquareFinite(String method, Tensor matrix) {
+    if (matrix.ndim() != 2 || matrix.dim(0) != matrix.dim(1))
+      throw new ShapeException(method + ": needs a square matrix, got shape " + matrix.shapeString());
+    double[] a = matrix.toDoubleArray();
+    int n = matrix.dim(0);
+    for (int i = 0; i < a.length; i++)
+      if (!Double.isFinite(a[i]))
+        throw new NonFiniteException(method + ": matrix entry (" + i / n + ", " + i % n + ") is " + a[i]);
+    return a;
+  }
+
+  static void requireValidThreshold(String method, double minReciprocalCondition) {
+    if (!(minReciprocalCondition >= 0 && minReciprocalCondition < 1))
+      throw new IllegalArgumentException(method + ": minReciprocalCondition must be in [0, 1), got " + minReciprocalCondition);
+  }
+
+  static void requireConditioned(String method, double rcond, double minReciprocalCondition) {
+    if (rcond < minReciprocalCondition)
+      throw new SingularMatrixException(method + ": the matrix is numerically singular: reciprocal condition estimate "
+          + rcond + " < " + minReciprocalCondition + " (condition number about " + (rcond == 0 ? "∞" : String.format("%.2e", 1 / rcond))
+          + "); add a ridge term (A + εI), rescale the problem, or lower minReciprocalCondition if the precision loss is acceptable");
+  }
+
+  /** The right-hand side values of length n. */
+  static double[] requireVector(String method, Tensor b, int n) {
+    if (b.ndim() != 1 || b.dim(0) != n)
+      throw new ShapeException(method + ": right-hand side has shape " + b.shapeString() + " but the matrix is "
+          + n + "×" + n + "; pass a vector of shape (" + n + ",)");
+    double[] values = b.toDoubleArray();
+    for (int i = 0; i < values.length; i++)
+      if (!Double.isFinite(values[i]))
+        throw new NonFiniteException(method + ": right-hand side contains " + values[i] + " at index " + i);
+    return values;
+  }
+}

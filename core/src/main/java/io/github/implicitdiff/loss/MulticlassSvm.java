@@ -1,0 +1,100 @@
+package io.github.implicitdiff.loss;
+
+import io.github.implicitdiff.tensor.ShapeException;
+import io.github.implicitdiff.tensor.Tensor;
+
+/**
+ * The multiclass linear SVM of Crammer and Singer, primal and dual, as in the JAXopt paper's
+ * hyperparameter experiment (and jaxopt's {@code objective.multiclass_linear_svm_dual}).
+ *
+ * <p>Data: X (m, p), one-hot labels Y (m, k), regularization λ > 0. Primal (eq. P):
+ * <pre>
+ *   P(W) = (λ/2) ‖W‖²_F + Σ_i max_j (1[j ≠ y_i] + (XW)_ij − (XW)_{i,y_i}).
+ * </pre>
+ * Writing each max as a maximum over β_i in the simplex and minimizing the Lagrangian in W gives
+ * W = Xᵀ(Y − β)/λ (eq. W) and the dual, stated as a minimization (eq. D):
+ * <pre>
+ *   f(β, λ) = (1/(2λ)) ‖Xᵀ(Y − β)‖²_F + ⟨β, Y − 1⟩,   each row β_i in the simplex,
+ * </pre>
+ * with strong duality P(W(β*)) = −f(β*, λ) and weak duality P(W(β)) ≥ −f(β, λ) for any feasible β.
+ * Sign conventions follow jaxopt: its linear term is ⟨β, Y − 1⟩. On the feasible set ⟨β, 1⟩ = m, so
+ * the variant ⟨β, Y⟩ differs only by the constant m (same minimizer, same projected-gradient steps),
+ * but only the form used here satisfies strong duality with P exactly.
+ *
+ * <pre>{@code
+ * Tensor Y = Tensor.oneHot(labels, k);
+ * Tensor beta = Y;                                                 // a feasible point
+ * Tensor grad = AD.grad(b -> MulticlassSvm.dual(b, lambda, X, Y), beta);
+ * Tensor W = MulticlassSvm.primalWeights(beta, lambda, X, Y);
+ * }</pre>
+ */
+public final class MulticlassSvm {
+  private MulticlassSvm() {}
+
+  /**
+   * The dual objective (eq. D) f(β, λ) = (1/(2λ)) ‖Xᵀ(Y − β)‖²_F + ⟨β, Y − 1⟩; gradient in β:
+   * −X W(β) + Y − 1 with W(β) from {@link #primalWeights}. Cost: one (p, m)·(m, k) product.
+   * <pre>{@code
+   * Tensor f = MulticlassSvm.dual(beta, Tensor.scalar(0.1), X, Y);
+   * }</pre>
+   * @param beta (m, k) dual variables, each row in the simplex (not checked: β may be any point)
+   * @param lambda scalar λ > 0
+   * @param X (m, p)
+   * @param Y (m, k) one-hot labels
+   * @throws IllegalArgumentException if λ ≤ 0 or a row of Y is not a probability vector
+   */
+  public static Tensor dual(Tensor beta, Tensor lambda, Tensor X, Tensor Y) {
+    check("dual", beta, lambda, X, Y);
+    Tensor V = X.T().matmul(Y.sub(beta)); // Xᵀ(Y − β), (p, k)
+    return V.square().sum().div(lambda.reshape().mul(2)).add(beta.mul(Y.sub(1)).sum());
+  }
+
+  /**
+   * The primal weights of a dual point (eq. W): W(β) = Xᵀ(Y − β)/λ, shape (p, k).
+   * <pre>{@code
+   * Tensor W = MulticlassSvm.primalWeights(betaStar, lambda, X, Y);
+   * }</pre>
+   */
+  public static Tensor primalWeights(Tensor beta, Tensor lambda, Tensor X, Tensor Y) {
+    check("primalWeights", beta, lambda, X, Y);
+    return X.T().matmul(Y.sub(beta)).div(lambda.reshape());
+  }
+
+  /**
+   * The primal objective (eq. P) P(W) = (λ/2) ‖W‖²_F + Σ_i max_j (1[j ≠ y_i] + s_ij − s_{i,y_i}),
+   * S = XW: a sum (not a mean) of {@link Losses#multiclassHinge} losses, the scaling that matches eq. D.
+   * <pre>{@code
+   * Tensor P = MulticlassSvm.primal(W, lambda, X, labels);
+   * }</pre>
+   * @param W (p, k)
+   * @param lambda scalar λ > 0
+   * @param X (m, p)
+   * @param labels m integer labels in [0, k)
+   */
+  public static Tensor primal(Tensor W, Tensor lambda, Tensor X, int[] labels) {
+    Checks.rank("MulticlassSvm.primal", "W", W, 2);
+    Checks.design("MulticlassSvm.primal", X, W);
+    checkLambda("MulticlassSvm.primal", lambda);
+    Tensor hinge = Losses.multiclassHinge(labels, X.matmul(W)).sum();
+    return hinge.add(lambda.reshape().mul(W.square().sum()).mul(0.5));
+  }
+
+  private static void check(String what, Tensor beta, Tensor lambda, Tensor X, Tensor Y) {
+    String op = "MulticlassSvm." + what;
+    Checks.rank(op, "X", X, 2);
+    Checks.rank(op, "Y", Y, 2);
+    if (Y.dim(0) != X.dim(0))
+      throw new ShapeException(op + ": X " + X.shapeString() + " has " + X.dim(0) + " rows but Y " + Y.shapeString()
+          + " has " + Y.dim(0) + "; pass one label row per sample");
+    Checks.distributions(op, Y, Y.dim(0), Y.dim(1));
+    if (beta.ndim() != 2 || beta.dim(0) != Y.dim(0) || beta.dim(1) != Y.dim(1))
+      throw new ShapeException(op + ": beta " + beta.shapeString() + " must have the shape of Y " + Y.shapeString());
+    checkLambda(op, lambda);
+  }
+
+  private static void checkLambda(String op, Tensor lambda) {
+    if (lambda.size() != 1 || lambda.ndim() > 1)
+      throw new ShapeException(op + ": lambda must be a scalar, got shape " + lambda.shapeString());
+    Checks.nonNegative(op, "lambda", lambda, true);
+  }
+}

@@ -1,0 +1,108 @@
+package io.github.implicitdiff.loss;
+
+import static io.github.implicitdiff.loss.FiniteDifferences.assertClose;
+import static io.github.implicitdiff.loss.FiniteDifferences.assertGradient;
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.github.implicitdiff.autodiff.AD;
+import io.github.implicitdiff.tensor.ShapeException;
+import io.github.implicitdiff.tensor.Tensor;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class MulticlassSvmTest {
+  /** A random feasible dual point: each row a softmax, so strictly inside the simplex. */
+  static Tensor randomFeasible(Random rng, int m, int k) {
+    return Tensor.randn(rng, m, k).softmax(1);
+  }
+
+  @ParameterizedTest
+  @ValueSource(longs = {1, 2, 3, 4})
+  void dualMatchesScalarFormulaAndGradientsMatchFiniteDifferences(long seed) {
+    Random rng = new Random(seed);
+    int m = 7, p = 4, k = 3;
+    Tensor X = Tensor.randn(rng, m, p);
+    int[] labels = LossesTest.randomLabels(rng, m, k);
+    Tensor Y = Tensor.oneHot(LossesTest.labelsTensor(labels), k);
+    Tensor beta = randomFeasible(rng, m, k);
+    double lam = 0.2 + rng.nextDouble();
+    Tensor lambda = Tensor.scalar(lam);
+    // scalar reference of eq. D
+    double[][] x = X.toArray2d(), y = Y.toArray2d(), b = beta.toArray2d();
+    double quadratic = 0, linear = 0;
+    for (int f = 0; f < p; f++)
+      for (int c = 0; c < k; c++) {
+        double v = 0;
+        for (int i = 0; i < m; i++) v += x[i][f] * (y[i][c] - b[i][c]);
+        quadratic += v * v;
+      }
+    for (int i = 0; i < m; i++) for (int c = 0; c < k; c++) linear += b[i][c] * (y[i][c] - 1);
+    assertEquals(quadratic / (2 * lam) + linear, MulticlassSvm.dual(beta, lambda, X, Y).item(), 1e-12);
+
+    assertGradient(v -> MulticlassSvm.dual(v, lambda, X, Y), beta, 1e-7, "∇_β FD");
+    Tensor W = MulticlassSvm.primalWeights(beta, lambda, X, Y);
+    assertClose(X.matmul(W).neg().add(Y).sub(1), AD.grad(v -> MulticlassSvm.dual(v, lambda, X, Y), beta), 1e-13,
+        "∇_β f = −X W(β) + Y − 1");
+    assertGradient(l -> MulticlassSvm.dual(beta, l, X, Y), lambda, 1e-7, "∂f/∂λ FD");
+    assertEquals(-quadratic / (2 * lam * lam), AD.grad(l -> MulticlassSvm.dual(beta, l, X, Y), lambda).item(), 1e-12,
+        "∂f/∂λ = −‖Xᵀ(Y − β)‖²/(2λ²)");
+  }
+
+  @ParameterizedTest
+  @ValueSource(longs = {1, 2, 3})
+  void weakDualityAtAnyFeasiblePointAndStrongDualityAtTheSolution(long seed) {
+    Random rng = new Random(seed);
+    int m = 6, p = 10, k = 3; // m ≤ p: XXᵀ is positive definite, the dual strongly convex
+    Tensor X = Tensor.randn(rng, m, p);
+    int[] labels = LossesTest.randomLabels(rng, m, k);
+    Tensor Y = Tensor.oneHot(LossesTest.labelsTensor(labels), k);
+    Tensor lambda = Tensor.scalar(0.5);
+    for (int trial = 0; trial < 3; trial++) {
+      Tensor beta = randomFeasible(rng, m, k);
+      double gap = MulticlassSvm.primal(MulticlassSvm.primalWeights(beta, lambda, X, Y), lambda, X, labels).item()
+          + MulticlassSvm.dual(beta, lambda, X, Y).item();
+      assertTrue(gap >= -1e-12, "weak duality P(W(β)) ≥ −f(β), gap " + gap);
+    }
+    // projected gradient on the dual, step 1/L with L = ‖XXᵀ‖/λ bounded by the Frobenius norm
+    double L = X.matmul(X.T()).norm2() / 0.5;
+    Tensor beta = Tensor.full(1.0 / k, m, k);
+    for (int it = 0; it < 600; it++) {
+      // ∇_β f = −X W(β) + Y − 1 (checked against AD above)
+      Tensor g = X.matmul(MulticlassSvm.primalWeights(beta, lambda, X, Y)).neg().add(Y).sub(1);
+      beta = Sparsemax.sparsemax(beta.sub(g.div(L)));
+    }
+    Tensor W = MulticlassSvm.primalWeights(beta, lambda, X, Y);
+    double primal = MulticlassSvm.primal(W, lambda, X, labels).item();
+    double dual = MulticlassSvm.dual(beta, lambda, X, Y).item();
+    assertEquals(primal, -dual, 1e-8 * (1 + Math.abs(primal)), "strong duality P(W(β*)) = −f(β*)");
+  }
+
+  @Test
+  void rejectsNonPositiveLambda() {
+    Tensor Y = Tensor.oneHot(Tensor.of(0, 1), 2);
+    var e = assertThrows(IllegalArgumentException.class,
+        () -> MulticlassSvm.dual(Y, Tensor.scalar(0), Tensor.ones(2, 3), Y));
+    assertTrue(e.getMessage().contains("lambda") && e.getMessage().contains("> 0"), e.getMessage());
+  }
+
+  @Test
+  void rejectsLabelRowsNotMatchingData() {
+    Tensor Y = Tensor.oneHot(Tensor.of(0, 1), 2);
+    assertThrows(ShapeException.class, () -> MulticlassSvm.dual(Y, Tensor.scalar(1), Tensor.ones(3, 3), Y));
+  }
+
+  @Test
+  void rejectsBetaOfWrongShape() {
+    Tensor Y = Tensor.oneHot(Tensor.of(0, 1), 2);
+    assertThrows(ShapeException.class,
+        () -> MulticlassSvm.primalWeights(Tensor.zeros(2, 3), Tensor.scalar(1), Tensor.ones(2, 3), Y));
+  }
+
+  @Test
+  void primalRejectsLabelOutOfRange() {
+    assertThrows(IllegalArgumentException.class,
+        () -> MulticlassSvm.primal(Tensor.zeros(3, 2), Tensor.scalar(1), Tensor.ones(2, 3), new int[] {0, 2}));
+  }
+}
