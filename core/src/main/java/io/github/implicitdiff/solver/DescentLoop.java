@@ -1,0 +1,56 @@
+package io.github.implicitdiff.solver;
+
+import io.github.implicitdiff.solver.LineSearches.Point;
+import io.github.implicitdiff.solver.LineSearches.Step;
+import io.github.implicitdiff.tensor.Tensor;
+
+/**
+ * The loop shared by the line-search methods (L-BFGS, nonlinear CG, Newton): at x_k, stop when
+ * error = rms(∇₁f(x_k, θ)) / max(1, rms(x_k)) ≤ tol; else take the rule's direction d_k (steepest descent
+ * −∇f when it is not a descent direction), search α_k along it and move to x_{k+1} = x_k + α_k d_k.
+ */
+final class DescentLoop {
+  private DescentLoop() {}
+
+  /** A method's direction, with its per-run state (memory, previous direction). */
+  interface DirectionRule {
+    /** d_k at the current point. */
+    Tensor direction(Point p, int k);
+
+    /** The first trial step of the line search. */
+    double initialStep(Point p, Tensor d, int k);
+
+    /** Called after each accepted step from {@code from} along d. */
+    void accepted(Point from, Tensor d, Step step);
+
+    /** Called when d_k was replaced by steepest descent (reset memory). */
+    default void reset() {}
+  }
+
+  static SolverResult run(String solver, Objective f, LineSearch lineSearch, int maxIterations, double tol, Tensor x0,
+      Tensor[] theta, DirectionRule rule) {
+    Point p = Point.of(f, x0, theta);
+    Guards.requireFiniteStart(solver, p.value(), p.grad());
+    double error = Double.NaN, initialError = Double.NaN;
+    for (int k = 0; k < maxIterations; k++) {
+      error = Guards.relativeRms(p.grad(), p.x());
+      if (k == 0) initialError = error;
+      if (error <= tol) return new SolverResult(p.x(), k, error, true);
+      Guards.requireNotDiverging(solver, k, "line search " + lineSearch, initialError, error);
+      Tensor d = rule.direction(p, k);
+      if (!d.allFinite() || !(p.grad().vdot(d) < 0)) {
+        rule.reset();
+        d = p.grad().neg();
+      }
+      Step step = LineSearches.search(solver, lineSearch, f, theta, p, d, rule.initialStep(p, d, k), k);
+      rule.accepted(p, d, step);
+      p = step.point();
+    }
+    return new SolverResult(p.x(), maxIterations, error, false);
+  }
+
+  /** A first trial step that moves by at most 1 along −∇f when nothing better is known: 1/max(1, ‖d‖). */
+  static double cautiousStep(Tensor d) {
+    return 1 / Math.max(1, d.norm2());
+  }
+}

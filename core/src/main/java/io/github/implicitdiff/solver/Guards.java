@@ -1,0 +1,51 @@
+package io.github.implicitdiff.solver;
+
+import io.github.implicitdiff.tensor.NonFiniteException;
+import io.github.implicitdiff.tensor.Tensor;
+
+/** Input validation, the shared error measure and the divergence guard of the solvers. */
+final class Guards {
+  private Guards() {}
+
+  /** An error that grows by this factor over its first value means the iteration diverges. */
+  static final double DIVERGENCE_FACTOR = 1e10;
+
+  static void requireInputs(String solver, Tensor init, Tensor[] theta) {
+    if (init == null) throw new IllegalArgumentException(solver + ": init must not be null");
+    if (theta == null) throw new IllegalArgumentException(solver + ": θ must not be null (pass no arguments for none)");
+    init.requireFinite(solver + ": init must be finite");
+    for (int i = 0; i < theta.length; i++) {
+      if (theta[i] == null) throw new IllegalArgumentException(solver + ": θ[" + i + "] is null");
+      theta[i].requireFinite(solver + ": θ[" + i + "] must be finite (check the data for NaN)");
+    }
+  }
+
+  /** rms(r) / max(1, rms(x)), the error every solver reports (eq. of the implicit layer's residual check). */
+  static double relativeRms(Tensor r, Tensor x) {
+    double n = Math.max(1, x.size());
+    return (r.norm2() / Math.sqrt(n)) / Math.max(1, x.norm2() / Math.sqrt(n));
+  }
+
+  /** Throws when the objective value or gradient at the initial point is not finite. */
+  static void requireFiniteStart(String solver, Tensor value, Tensor grad) {
+    if (!value.allFinite() || !grad.allFinite())
+      throw new NonFiniteException(solver + ": the objective (" + value.item() + ") or its gradient is not finite at the"
+          + " initial point; check init, θ and the data the objective closes over for NaN or infinity");
+  }
+
+  /** Throws when a value became non-finite during the iterations. */
+  static void requireFiniteStep(String solver, int iteration, String step, String what, Tensor... values) {
+    for (Tensor v : values)
+      if (!v.allFinite())
+        throw new NonFiniteException(solver + ": " + what + " became non-finite at iteration " + iteration + " with " + step
+            + ": the iteration diverges; use a smaller step size or a line search (StepSize.backtracking())");
+  }
+
+  /** Throws when the error grew by {@link #DIVERGENCE_FACTOR} over its first value. */
+  static void requireNotDiverging(String solver, int iteration, String step, double initialError, double error) {
+    if (!Double.isFinite(error) || error > DIVERGENCE_FACTOR * Math.max(initialError, Double.MIN_NORMAL))
+      throw new NonFiniteException(solver + ": the error grew from " + initialError + " to " + error + " by iteration "
+          + iteration + " with " + step + ": the iteration diverges; use a smaller step size or a line search"
+          + " (StepSize.backtracking())");
+  }
+}

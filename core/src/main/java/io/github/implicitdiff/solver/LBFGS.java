@@ -1,0 +1,142 @@
+package io.github.implicitdiff.solver;
+
+import io.github.implicitdiff.implicit.Optimality;
+import io.github.implicitdiff.solver.LineSearches.Point;
+import io.github.implicitdiff.solver.LineSearches.Step;
+import io.github.implicitdiff.tensor.Tensor;
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * Limited-memory BFGS for min_x f(x, θ), f smooth (x of any shape).
+ *
+ * <p>One iteration: d_k = −H_k∇f(x_k) by the two-loop recursion over the last m pairs
+ * s_i = x_{i+1} − x_i, y_i = ∇f(x_{i+1}) − ∇f(x_i) (Nocedal and Wright, Algorithm 7.4) with
+ * H⁰ = (sᵀy / yᵀy) I; then x_{k+1} = x_k + α_k d_k, α_k from the line search (strong Wolfe by default,
+ * first trial 1). A pair with yᵀs ≤ 1e-10‖s‖‖y‖ is skipped; a non-descent direction resets the memory.
+ * The recursion is written in tensor operations, so the unrolled mode differentiates through it.
+ * Optimality condition: stationarity F(x, θ) = ∇₁f(x, θ) (CG for the implicit system by default).
+ * Stopping criterion: error = rms(∇₁f(x, θ)) / max(1, rms(x)) ≤ tol.
+ *
+ * <p>θ convention: every θ goes to the objective, f(x, θ...).
+ *
+ * <pre>{@code
+ * Objective logistic = (w, th) -> Losses.binaryLogistic(y, X.matmul(w)).mean().add(th[0].mul(w.square().sum()));
+ * LBFGS lbfgs = LBFGS.of(logistic).withMemory(5);
+ * Tensor w = lbfgs.run(Tensor.zeros(d), Tensor.scalar(0.01)).orThrow();
+ * }</pre>
+ */
+public final class LBFGS extends Optimizer<LBFGS> {
+  private final Objective f;
+  private final int memory;
+  private final LineSearch lineSearch;
+
+  private LBFGS(OptimizerSettings settings, Objective f, int memory, LineSearch lineSearch) {
+    super(settings);
+    this.f = f;
+    this.memory = memory;
+    this.lineSearch = lineSearch;
+  }
+
+  /** L-BFGS with memory 10, strong Wolfe line search, at most 1 000 iterations. */
+  public static LBFGS of(Objective f) {
+    if (f == null) throw new IllegalArgumentException("LBFGS: the objective must not be null");
+    return new LBFGS(OptimizerSettings.defaults(1_000), f, 10, LineSearch.wolfe());
+  }
+
+  @Override
+  LBFGS with(OptimizerSettings s) {
+    return new LBFGS(s, f, memory, lineSearch);
+  }
+
+  /** The number m ≥ 1 of (s, y) pairs kept. */
+  public LBFGS withMemory(int value) {
+    if (value < 1) throw new IllegalArgumentException("LBFGS: memory must be ≥ 1, got " + value);
+    return new LBFGS(settings, f, value, lineSearch);
+  }
+
+  /** The line search (default {@link LineSearch#wolfe()}; Armijo skips pairs with yᵀs ≤ 0). */
+  public LBFGS withLineSearch(LineSearch value) {
+    if (value == null) throw new IllegalArgumentException("LBFGS: lineSearch must not be null");
+    return new LBFGS(settings, f, memory, value);
+  }
+
+  public int memory() {
+    return memory;
+  }
+
+  public LineSearch lineSearch() {
+    return lineSearch;
+  }
+
+  @Override
+  public String name() {
+    return "LBFGS";
+  }
+
+  @Override
+  boolean symmetricOptimality() {
+    return true;
+  }
+
+  /** Stationarity F(x, θ) = ∇₁f(x, θ). */
+  @Override
+  public Optimality optimality() {
+    return Stationarity.of(f);
+  }
+
+  @Override
+  public SolverResult run(Tensor init, Tensor... theta) {
+    return solve(init, theta, (x0, th) -> DescentLoop.run(name(), f, lineSearch, maxIterations(), tol(), x0, th, new TwoLoop()));
+  }
+
+  /** The two-loop recursion over the stored pairs (newest first in {@code pairs}). */
+  private final class TwoLoop implements DescentLoop.DirectionRule {
+    private record Pair(Tensor s, Tensor y, Tensor rho) {}
+
+    private final Deque<Pair> pairs = new ArrayDeque<>();
+
+    @Override
+    public Tensor direction(Point p, int k) {
+      Tensor q = p.grad();
+      if (pairs.isEmpty()) return q.neg();
+      Tensor[] alphas = new Tensor[pairs.size()];
+      int i = 0;
+      for (Pair pair : pairs) { // newest to oldest
+        alphas[i] = pair.rho().mul(pair.s().mul(q).sum());
+        q = q.sub(pair.y().mul(alphas[i]));
+        i++;
+      }
+      Pair newest = pairs.peekFirst();
+      Tensor r = q.mul(newest.s().mul(newest.y()).sum().div(newest.y().square().sum()));
+      var oldestFirst = pairs.descendingIterator();
+      i = pairs.size() - 1;
+      while (oldestFirst.hasNext()) {
+        Pair pair = oldestFirst.next();
+        Tensor beta = pair.rho().mul(pair.y().mul(r).sum());
+        r = r.add(pair.s().mul(alphas[i].sub(beta)));
+        i--;
+      }
+      return r.neg();
+    }
+
+    @Override
+    public double initialStep(Point p, Tensor d, int k) {
+      return pairs.isEmpty() ? DescentLoop.cautiousStep(d) : 1;
+    }
+
+    @Override
+    public void accepted(Point from, Tensor d, Step step) {
+      Tensor s = step.point().x().sub(from.x()), y = step.point().grad().sub(from.grad());
+      double sy = s.vdot(y);
+      if (!(sy > 1e-10 * s.norm2() * y.norm2())) return;
+      pairs.addFirst(new Pair(s, y, s.mul(y).sum().reciprocal()));
+      if (pairs.size() > memory) pairs.removeLast();
+    }
+
+    @Override
+    public void reset() {
+      pairs.clear();
+    }
+  }
+}

@@ -1,0 +1,121 @@
+package io.github.implicitdiff.solver;
+
+import io.github.implicitdiff.autodiff.AD;
+import io.github.implicitdiff.autodiff.ValueAndGrad;
+import io.github.implicitdiff.linalg.NotConvergedException;
+import io.github.implicitdiff.tensor.Tensor;
+
+/**
+ * The line searches of {@link LineSearch}, on φ(α) = f(x + αd). Trial points are computed in tensor
+ * operations (so the accepted point carries the unrolled derivative); the tests read values.
+ */
+final class LineSearches {
+  private LineSearches() {}
+
+  /** Approximate Wolfe constants (Hager and Zhang 2005): δ, σ, ε. */
+  private static final double DELTA = 0.1, SIGMA = 0.9, EPSILON = 1e-10;
+
+  /** f and ∇f at x. */
+  record Point(Tensor x, Tensor value, Tensor grad) {
+    static Point of(Objective f, Tensor x, Tensor[] theta) {
+      ValueAndGrad vg = AD.valueAndGrad(z -> f.apply(z, theta), x);
+      return new Point(x, vg.value(), vg.grad());
+    }
+
+    boolean finite() {
+      return value.allFinite() && grad.allFinite();
+    }
+  }
+
+  /** An accepted step α and the point x + αd. */
+  record Step(double alpha, Point point) {}
+
+  /** A trial: α, φ(α), φ'(α) and the point (null when not finite). */
+  private record Trial(double alpha, double phi, double slope, Point point) {}
+
+  private static Trial trial(Objective f, Tensor[] theta, Point p, Tensor d, double alpha) {
+    Tensor x = p.x().add(d.mul(alpha));
+    Point q = Point.of(f, x, theta);
+    if (!q.finite()) return new Trial(alpha, Double.POSITIVE_INFINITY, Double.NaN, null);
+    return new Trial(alpha, q.value().item(), q.grad().vdot(d), q);
+  }
+
+  static Step search(String solver, LineSearch ls, Objective f, Tensor[] theta, Point p, Tensor d, double alpha0, int iteration) {
+    double phi0 = p.value().item(), slope0 = p.grad().vdot(d);
+    if (!(slope0 < 0))
+      throw new IllegalStateException(solver + ": the search direction is not a descent direction (slope " + slope0 + ")");
+    Step s = ls instanceof LineSearch.Armijo a ? armijo(a, f, theta, p, d, alpha0, phi0, slope0)
+        : wolfe((LineSearch.StrongWolfe) ls, f, theta, p, d, alpha0, phi0, slope0);
+    if (s == null)
+      throw new NotConvergedException(solver + ": the line search (" + ls + ") found no acceptable step in "
+          + ls.maxEvaluations() + " evaluations at iteration " + iteration + " (slope " + slope0 + ", f = " + phi0
+          + "); check that the objective is smooth and its gradient correct, or loosen tol");
+    return s;
+  }
+
+  private static boolean sufficientDecrease(double c1, Trial t, double phi0, double slope0) {
+    return t.point() != null && t.phi() <= phi0 + c1 * t.alpha() * slope0;
+  }
+
+  private static boolean approximateWolfe(Trial t, double phi0, double slope0) {
+    return t.point() != null && t.phi() <= phi0 + EPSILON * Math.abs(phi0) && SIGMA * slope0 <= t.slope()
+        && t.slope() <= (2 * DELTA - 1) * slope0;
+  }
+
+  private static Step armijo(LineSearch.Armijo a, Objective f, Tensor[] theta, Point p, Tensor d, double alpha,
+      double phi0, double slope0) {
+    for (int i = 0; i < a.maxEvaluations(); i++, alpha *= a.shrink()) {
+      Trial t = trial(f, theta, p, d, alpha);
+      if (sufficientDecrease(a.c1(), t, phi0, slope0) || approximateWolfe(t, phi0, slope0)) return new Step(alpha, t.point());
+    }
+    return null;
+  }
+
+  private static Step wolfe(LineSearch.StrongWolfe w, Objective f, Tensor[] theta, Point p, Tensor d, double alpha,
+      double phi0, double slope0) {
+    Trial previous = new Trial(0, phi0, slope0, p);
+    int evaluations = 0;
+    while (evaluations < w.maxEvaluations()) {
+      Trial t = trial(f, theta, p, d, alpha);
+      evaluations++;
+      if (!sufficientDecrease(w.c1(), t, phi0, slope0) || (evaluations > 1 && t.phi() >= previous.phi()))
+        return zoom(w, f, theta, p, d, previous, t, phi0, slope0, evaluations);
+      if (Math.abs(t.slope()) <= -w.c2() * slope0 || approximateWolfe(t, phi0, slope0)) return new Step(t.alpha(), t.point());
+      if (t.slope() >= 0) return zoom(w, f, theta, p, d, t, previous, phi0, slope0, evaluations);
+      previous = t;
+      alpha *= 2;
+    }
+    return null;
+  }
+
+  /** Nocedal–Wright Algorithm 3.6: lo satisfies sufficient decrease, the minimiser lies between lo and hi. */
+  private static Step zoom(LineSearch.StrongWolfe w, Objective f, Tensor[] theta, Point p, Tensor d, Trial lo, Trial hi,
+      double phi0, double slope0, int evaluations) {
+    while (evaluations < w.maxEvaluations()) {
+      double alpha = interpolate(lo, hi);
+      Trial t = trial(f, theta, p, d, alpha);
+      evaluations++;
+      if (!sufficientDecrease(w.c1(), t, phi0, slope0) || t.phi() >= lo.phi()) {
+        if (approximateWolfe(t, phi0, slope0)) return new Step(t.alpha(), t.point());
+        hi = t;
+      } else {
+        if (Math.abs(t.slope()) <= -w.c2() * slope0 || approximateWolfe(t, phi0, slope0)) return new Step(t.alpha(), t.point());
+        if (t.slope() * (hi.alpha() - lo.alpha()) >= 0) hi = lo;
+        lo = t;
+      }
+    }
+    return lo.alpha() > 0 && lo.point() != null && approximateWolfe(lo, phi0, slope0) ? new Step(lo.alpha(), lo.point()) : null;
+  }
+
+  /** The minimiser of the quadratic through φ(lo), φ'(lo), φ(hi), safeguarded into the middle 80% (else bisection). */
+  private static double interpolate(Trial lo, Trial hi) {
+    double delta = hi.alpha() - lo.alpha();
+    double mid = lo.alpha() + 0.5 * delta;
+    if (hi.point() == null || !Double.isFinite(hi.phi())) return mid;
+    double curvature = hi.phi() - lo.phi() - lo.slope() * delta;
+    if (!(curvature > 0)) return mid;
+    double alpha = lo.alpha() - lo.slope() * delta * delta / (2 * curvature);
+    double a = Math.min(lo.alpha(), hi.alpha()), b = Math.max(lo.alpha(), hi.alpha()), margin = 0.1 * (b - a);
+    return alpha > a + margin && alpha < b - margin ? alpha : mid;
+  }
+}

@@ -1,0 +1,84 @@
+package io.github.implicitdiff.solver;
+
+import io.github.implicitdiff.implicit.Optimality;
+import io.github.implicitdiff.tensor.Tensor;
+
+/**
+ * Mirror descent with the entropic (KL) geometry for min f(x, θ) over the probability simplex, or over a
+ * product of simplices: each row along the last axis of x is a probability vector (x a vector, or a
+ * matrix with one distribution per row).
+ *
+ * <p>One iteration (exponentiated gradient): x_{k+1} = softmax(log x_k − η∇₁f(x_k, θ)) along the last
+ * axis. η is fixed or found by backtracking on f(z) ≤ f(x) + ⟨∇f(x), z − x⟩ + KL(z‖x)/η ({@link StepSize}).
+ * Optimality condition: F(x, θ) = softmax(log x − η₀∇₁f(x, θ)) − x, η₀ = {@code stepSize().reference()};
+ * GMRES solves the implicit system by default. The condition characterises solutions in the relative
+ * interior (every x_i &gt; 0); a solution on the boundary is only approached.
+ * Stopping criterion: error = rms(F(x, θ)) / max(1, rms(x)) ≤ tol at the returned x.
+ *
+ * <p>θ convention: every θ goes to the objective, f(x, θ...). The initial point must be positive; each
+ * row is normalised by the first step.
+ *
+ * <pre>{@code
+ * // entropy-regularised linear objective: min ⟨c, x⟩ + τ Σ x log x over the simplex
+ * Objective f = (x, th) -> th[0].mul(x).sum().add(x.mul(x.log()).sum().mul(0.5));
+ * Tensor x = MirrorDescent.of(f).run(Tensor.full(0.25, 4), c).orThrow();   // softmax(−c/τ)
+ * }</pre>
+ */
+public final class MirrorDescent extends Optimizer<MirrorDescent> {
+  private final Objective f;
+  private final StepSize stepSize;
+
+  private MirrorDescent(OptimizerSettings settings, Objective f, StepSize stepSize) {
+    super(settings);
+    this.f = f;
+    this.stepSize = stepSize;
+  }
+
+  /** Mirror descent with backtracking from η = 1, at most 10 000 iterations. */
+  public static MirrorDescent of(Objective f) {
+    if (f == null) throw new IllegalArgumentException("MirrorDescent: the objective must not be null");
+    return new MirrorDescent(OptimizerSettings.defaults(10_000), f, StepSize.backtracking());
+  }
+
+  @Override
+  MirrorDescent with(OptimizerSettings s) {
+    return new MirrorDescent(s, f, stepSize);
+  }
+
+  /** The step size rule (default {@link StepSize#backtracking()}). */
+  public MirrorDescent withStepSize(StepSize value) {
+    if (value == null) throw new IllegalArgumentException("MirrorDescent: stepSize must not be null");
+    return new MirrorDescent(settings, f, value);
+  }
+
+  public StepSize stepSize() {
+    return stepSize;
+  }
+
+  @Override
+  public String name() {
+    return "MirrorDescent";
+  }
+
+  @Override
+  boolean symmetricOptimality() {
+    return false;
+  }
+
+  /** F(x, θ) = softmax(log x − η₀∇₁f(x, θ)) − x along the last axis. */
+  @Override
+  public Optimality optimality() {
+    return ProximalGradient.proximalResidual(name(), f, Geometry.entropic(), stepSize.reference(), 0, "simplex");
+  }
+
+  @Override
+  public SolverResult run(Tensor init, Tensor... theta) {
+    if (init != null && init.ndim() == 0)
+      throw new IllegalArgumentException("MirrorDescent: init must be a vector or a matrix of row distributions, got a scalar");
+    if (init != null && init.allFinite() && !(init.concrete().min().item() > 0))
+      throw new IllegalArgumentException("MirrorDescent: init must be strictly positive (the KL geometry needs log x),"
+          + " got a minimum of " + init.concrete().min().item() + "; start from the uniform distribution");
+    FirstOrderLoop loop = new FirstOrderLoop(name(), f, Geometry.entropic(), stepSize, false, maxIterations(), tol(), 1);
+    return solve(init, theta, (x0, th) -> loop.run(x0, th, new Tensor[0]));
+  }
+}

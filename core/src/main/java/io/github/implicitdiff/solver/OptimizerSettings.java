@@ -1,0 +1,35 @@
+package io.github.implicitdiff.solver;
+
+import io.github.implicitdiff.implicit.ImplicitOptions;
+import io.github.implicitdiff.linalg.LinearSolver;
+
+/**
+ * The settings every {@link Optimizer} shares (package-private; set through its withers).
+ * {@code linearSolver} and {@code implicitOptions} null mean the solver's own default.
+ */
+record OptimizerSettings(int maxIterations, double tol, Differentiation differentiation, LinearSolver linearSolver,
+    ImplicitOptions implicitOptions) {
+  static OptimizerSettings defaults(int maxIterations) {
+    return new OptimizerSettings(maxIterations, Optimizer.DEFAULT_TOL, Differentiation.IMPLICIT, null, null);
+  }
+
+  OptimizerSettings withMaxIterations(int value) {
+    return new OptimizerSettings(value, tol, differentiation, linearSolver, implicitOptions);
+  }
+
+  OptimizerSettings withTol(double value) {
+    return new OptimizerSettings(maxIterations, value, differentiation, linearSolver, implicitOptions);
+  }
+
+  OptimizerSettings withDifferentiation(Differentiation value) {
+    return new OptimizerSettings(maxIterations, tol, value, linearSolver, implicitOptions);
+  }
+
+  OptimizerSettings withLinearSolver(LinearSolver value) {
+    return new OptimizerSettings(maxIterations, tol, differentiation, value, implicitOptions);
+  }
+
+  OptimizerSettings withImplicitOptions(ImplicitOptions value) {
+    return new OptimizerSettings(maxIterations, tol, differentiation, linearSolver, value);
+  }
+}

@@ -1,0 +1,95 @@
+package io.github.implicitdiff.solver;
+
+import static io.github.implicitdiff.solver.SolverTestSupport.assertClose;
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.github.implicitdiff.autodiff.AD;
+import io.github.implicitdiff.implicit.ImplicitConditionException;
+import io.github.implicitdiff.projection.Projection;
+import io.github.implicitdiff.tensor.Tensor;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class MirrorDescentTest {
+  static final double TAU = 0.5;
+
+  /** min ⟨c, x⟩ + τ Σ x log x over each row's simplex: x = softmax(−c/τ) row-wise. */
+  static Objective entropic() {
+    return (x, th) -> th[0].mul(x).sum().add(x.mul(x.log()).sum().mul(TAU));
+  }
+
+  @ParameterizedTest
+  @ValueSource(longs = {1, 2, 3})
+  void entropicLinearObjectiveGivesSoftmaxAndItsJacobian(long seed) {
+    Tensor c = Tensor.randn(new Random(seed), 4);
+    MirrorDescent md = MirrorDescent.of(entropic());
+    Tensor init = Tensor.full(0.25, 4);
+    SolverResult r = md.run(init, c);
+    assertTrue(r.converged(), r.toString());
+    Tensor p = c.div(-TAU).softmax(0);
+    assertClose(p, r.solution(), 1e-7, "softmax(−c/τ)");
+    // ∂x/∂c = −(diag(p) − ppᵀ)/τ
+    Tensor expected = Tensor.eye(4).mul(p).sub(p.outer(p)).div(-TAU);
+    assertClose(expected, AD.jacobian(cc -> md.run(init, cc).orThrow(), c, AD.Mode.FORWARD), 1e-6, "forward");
+    assertClose(expected, AD.jacobian(cc -> md.run(init, cc).orThrow(), c, AD.Mode.REVERSE), 1e-6, "reverse");
+    MirrorDescent unrolled = md.withDifferentiation(Differentiation.UNROLLED).withTol(1e-12);
+    SolverTestSupport.checkJacobians(cc -> md.run(init, cc).orThrow(), cc -> unrolled.run(init, cc).orThrow(),
+        cc -> md.withTol(1e-13).run(init, cc).orThrow(), c, 1e-6);
+  }
+
+  @Test
+  void rowWiseProductOfSimplices() {
+    Tensor C = Tensor.randn(new Random(11), 3, 4);
+    MirrorDescent md = MirrorDescent.of(entropic()).withStepSize(StepSize.fixed(1.0));
+    Tensor init = Tensor.full(0.25, 3, 4);
+    Tensor X = md.run(init, C).orThrow();
+    assertClose(C.div(-TAU).softmax(1), X, 1e-7, "row softmax");
+    Tensor jac = AD.jacobian(cc -> md.run(init, cc).orThrow(), C, AD.Mode.REVERSE);
+    assertArrayEquals(new int[] {3, 4, 3, 4}, jac.shape());
+    Tensor fd = SolverTestSupport.finiteDifferenceJacobian(cc -> md.withTol(1e-13).run(init, cc).orThrow(), C, 1e-5);
+    assertClose(fd, jac, 1e-6, "row-wise Jacobian vs finite differences");
+    assertEquals(0, jac.get(0, 1, 2, 3), 1e-12, "rows are independent");
+  }
+
+  @ParameterizedTest
+  @ValueSource(longs = {1, 2})
+  void quadraticOnSimplexMatchesProjectedGradient(long seed) {
+    Random rng = new Random(seed);
+    int d = 5;
+    Tensor M = Tensor.randn(rng, d, d);
+    Tensor Q = M.T().matmul(M).div(d).add(Tensor.eye(d));
+    Tensor c = Tensor.randn(rng, d).mul(0.2); // small: interior solution
+    Objective f = (x, th) -> x.dot(Q.matmul(x)).mul(0.5).add(th[0].dot(x));
+    Tensor init = Tensor.full(1.0 / d, d);
+    Tensor reference = ProjectedGradient.of(f, Projection.simplex(), 1).withTol(1e-12).run(init, c, Tensor.scalar(1)).orThrow();
+    assertTrue(reference.min().item() > 1e-3, "interior solution");
+    MirrorDescent md = MirrorDescent.of(f).withTol(1e-11);
+    assertClose(reference, md.run(init, c).orThrow(), 1e-8, "mirror descent vs projected gradient");
+    Tensor jacMd = AD.jacobian(cc -> md.run(init, cc).orThrow(), c, AD.Mode.REVERSE);
+    ProjectedGradient pg = ProjectedGradient.of(f, Projection.simplex(), 1).withTol(1e-11);
+    Tensor jacPg = AD.jacobian(cc -> pg.run(init, cc, Tensor.scalar(1)).orThrow(), c, AD.Mode.FORWARD);
+    assertClose(jacPg, jacMd, 1e-6, "two optimality conditions give the same derivative");
+  }
+
+  @Test
+  void notConvergedSolutionRefusesToBeDifferentiated() {
+    MirrorDescent md = MirrorDescent.of(entropic()).withMaxIterations(1);
+    assertThrows(ImplicitConditionException.class,
+        () -> AD.jacobian(cc -> md.run(Tensor.full(0.25, 4), cc).solution(), Tensor.randn(new Random(1), 4), AD.Mode.FORWARD));
+  }
+
+  @Test
+  void nonPositiveInitIsRejected() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> MirrorDescent.of(entropic()).run(Tensor.of(0.5, 0.5, 0), Tensor.zeros(3)));
+    assertTrue(e.getMessage().contains("strictly positive"), e.getMessage());
+  }
+
+  @Test
+  void nanInThetaThrows() {
+    assertThrows(io.github.implicitdiff.tensor.NonFiniteException.class,
+        () -> MirrorDescent.of(entropic()).run(Tensor.full(0.25, 4), Tensor.of(0, Double.NaN, 0, 0)));
+  }
+}
