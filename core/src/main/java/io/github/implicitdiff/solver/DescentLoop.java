@@ -38,11 +38,23 @@ final class DescentLoop {
       if (error <= tol) return new SolverResult(p.x(), k, error, true);
       Guards.requireNotDiverging(solver, k, "line search " + lineSearch, initialError, error);
       Tensor d = rule.direction(p, k);
-      if (!d.allFinite() || !(p.grad().vdot(d) < 0)) {
+      // restart with −∇f when d is not a descent direction, or one so nearly orthogonal to −∇f (cosine
+      // below 1e-8) that no line search can make progress along it
+      boolean steepest = false;
+      if (!d.allFinite() || !(p.grad().vdot(d) < -1e-8 * p.grad().norm2() * d.norm2())) {
         rule.reset();
         d = p.grad().neg();
+        steepest = true;
       }
-      Step step = LineSearches.search(solver, lineSearch, f, theta, p, d, rule.initialStep(p, d, k), k);
+      Step step;
+      try {
+        step = LineSearches.search(solver, lineSearch, f, theta, p, d, rule.initialStep(p, d, k), k);
+      } catch (io.github.implicitdiff.linalg.NotConvergedException e) {
+        if (steepest) throw e;
+        rule.reset(); // the rule's direction failed: one more try along steepest descent
+        d = p.grad().neg();
+        step = LineSearches.search(solver, lineSearch, f, theta, p, d, rule.initialStep(p, d, k), k);
+      }
       rule.accepted(p, d, step);
       p = step.point();
     }

@@ -64,8 +64,9 @@ class LineSearchSolversTest {
     Tensor init = Tensor.zeros(4);
     Tensor reference = Newton.of(f).withHessianMode(Newton.HessianMode.DENSE).withTol(1e-13).run(init, lam).orThrow();
     assertClose(reference, solver.run(init, lam).orThrow(), 1e-7, m + " logistic solution");
-    Optimizer<?> unrolled = m.make.apply(f).withDifferentiation(Differentiation.UNROLLED).withTol(1e-12);
-    Optimizer<?> tight = m.make.apply(f).withTol(1e-13);
+    // 1e-11: the logistic gradient's round-off floor (BLAS summation order) is near 1e-13, where line searches stall
+    Optimizer<?> unrolled = m.make.apply(f).withDifferentiation(Differentiation.UNROLLED).withTol(1e-11);
+    Optimizer<?> tight = m.make.apply(f).withTol(1e-11);
     SolverTestSupport.checkJacobians(l -> solver.run(init, l).orThrow(), l -> unrolled.run(init, l).orThrow(),
         l -> tight.run(init, l).orThrow(), lam, 1e-6);
   }
