@@ -78,7 +78,7 @@ final class NativeGemm {
               0.0, pc.getPointer((long) p * m * n), n);
         }
       }
-      double[] c = new double[(int) cSize];
+      double[] c = new double[Math.toIntExact(cSize)];
       pc.get(c, 0, c.length);
       return c;
     } finally {
