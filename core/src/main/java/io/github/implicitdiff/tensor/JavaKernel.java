@@ -17,8 +17,9 @@ package io.github.implicitdiff.tensor;
 final class JavaKernel {
   private JavaKernel() {}
 
-  /** Below this many output columns the row update's inner loop is too short to vectorise well. */
-  private static final int NARROW = 8;
+  /** Below this many output columns the row update's inner loop is too short to vectorise well (X·W with W
+   * 1000×10: row updates 37 ms, dot products 29 ms). */
+  private static final int NARROW = 16;
   /** Blocking of the row update: a KB × NB panel of op(B) (256 KiB) stays in L2 while C rows stream. */
   private static final int KB = 128, NB = 256;
 

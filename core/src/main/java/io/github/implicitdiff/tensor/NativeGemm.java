@@ -10,12 +10,13 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  * <p>OpenBLAS reads off-heap memory, so operands are copied out of the Java heap in bulk:
  * <ul>
  *   <li>an input of at least {@link #MIRROR_MIN_DOUBLES} values seen by a native product for the third
- *       time gets a mirror, an off-heap copy cached in
+ *       time (or the first, when larger than {@link #RETAINED_DOUBLES}) gets a mirror, an off-heap copy
+ *       cached in
  *       {@link Tensor#nativeMirror} (tensors are immutable, so it never goes stale); a JavaCPP pointer
  *       frees its memory once the tensor and its mirror are garbage, and JavaCPP triggers a collection
  *       when off-heap memory approaches the heap limit;
  *   <li>other inputs, and the output, go through per-thread scratch buffers that are reused across calls
- *       (buffers above {@link #RETAINED_DOUBLES} are freed after the call instead of being kept).
+ *       (an output above {@link #RETAINED_DOUBLES} gets a buffer freed right after the call).
  * </ul>
  * One-shot temporaries therefore cost one copy and no allocation; inputs used repeatedly (a data matrix
  * in a training loop) cost nothing after their third use.
@@ -77,7 +78,7 @@ final class NativeGemm {
               0.0, pc.getPointer((long) p * m * n), n);
         }
       }
-      double[] c = new double[(int) cSize];
+      double[] c = new double[Math.toIntExact(cSize)];
       pc.get(c, 0, c.length);
       return c;
     } finally {
@@ -88,12 +89,15 @@ final class NativeGemm {
     }
   }
 
-  /** The tensor's values off-heap: its mirror, creating it on the third use, else a scratch copy. */
+  /**
+   * The tensor's values off-heap: its mirror, created on the third use (or at once when the tensor is
+   * too large for the retained scratch, since the allocation is then needed anyway), else a scratch copy.
+   */
   private static DoublePointer input(Tensor t, Scratch scratch, int slot) {
     Object cached = t.nativeMirror;
     if (cached instanceof DoublePointer) return (DoublePointer) cached;
     double[] v = t.values();
-    if (v.length >= MIRROR_MIN_DOUBLES && cached == SEEN_TWICE) {
+    if (v.length >= MIRROR_MIN_DOUBLES && (cached == SEEN_TWICE || v.length > RETAINED_DOUBLES)) {
       DoublePointer mirror = new DoublePointer(v.length);
       mirror.put(v, 0, v.length);
       t.nativeMirror = mirror; // published filled; a racing thread may install its own equal copy

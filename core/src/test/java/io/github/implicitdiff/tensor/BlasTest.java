@@ -82,8 +82,11 @@ class BlasTest {
     int cube = (int) Math.round(Math.cbrt(Blas.NATIVE_MIN_FLOPS));
     for (int d = cube - 2; d <= cube + 2; d++)
       for (int t = 0; t < 4; t++) checkAllKernels(rng, (t & 1) != 0, (t & 2) != 0, d, d + 1, d - 1);
-    assertFalse(Blas.useNative(1, 1, (int) Blas.NATIVE_MIN_FLOPS - 1));
-    assertEquals(NativeGemm.AVAILABLE, Blas.useNative(1, 1, (int) Blas.NATIVE_MIN_FLOPS));
+    assertFalse(Blas.useNative(2, 2, (int) Blas.NATIVE_MIN_FLOPS / 4 - 1));
+    assertEquals(NativeGemm.AVAILABLE, Blas.useNative(2, 2, (int) Blas.NATIVE_MIN_FLOPS / 4));
+    // matrix-vector products stay in Java at any size
+    assertFalse(Blas.useNative(1, 1000, 1000));
+    assertFalse(Blas.useNative(1000, 1, 1000));
   }
 
   /** Blas.matmul, JavaKernel and (when loaded) NativeGemm on one random problem. */
@@ -160,6 +163,17 @@ class BlasTest {
   }
 
   @Test
+  void inputsLargerThanTheRetainedScratchAreMirroredAtOnce() {
+    Random rng = new Random(52);
+    int m = 2100, k = 2050; // m·k > NativeGemm.RETAINED_DOUBLES
+    Tensor a = Tensor.randn(rng, m, k), b = Tensor.randn(rng, m, 3);
+    double[][] ref = reference(true, false, 1, k, 3, m, a.values(), b.values());
+    assertMatches(ref, Blas.matmul(a, b, true, false).values(), "Aᵀ B, first use");
+    if (NativeGemm.AVAILABLE) assertInstanceOf(DoublePointer.class, a.nativeMirror);
+    assertMatches(ref, Blas.matmul(a, b, true, false).values(), "Aᵀ B, on the mirror");
+  }
+
+  @Test
   void emptyInnerDimensionGivesZeros() {
     Tensor c = Blas.matmul(Tensor.zeros(3, 0), Tensor.zeros(0, 4), false, false);
     assertArrayEquals(new int[] {3, 4}, c.shape());
@@ -182,11 +196,11 @@ class BlasTest {
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
       List<Future<?>> futures = new ArrayList<>();
-      for (int task = 0; task < 16; task++) {
+      for (int task = 0; task < 8; task++) {
         long seed = 100 + task;
         futures.add(pool.submit(() -> {
           Random r = new Random(seed);
-          for (int rep = 0; rep < 6; rep++) {
+          for (int rep = 0; rep < 4; rep++) {
             assertMatches(sharedRef, Blas.matmul(sharedA, sharedB, false, false).values(), "shared");
             int m = 1 + r.nextInt(90), n = 1 + r.nextInt(90), k = 1 + r.nextInt(90);
             boolean tA = r.nextBoolean(), tB = r.nextBoolean();

@@ -18,6 +18,10 @@ public final class MatmulPerf {
   public static void main(String[] args) {
     Locale.setDefault(Locale.ROOT);
     System.out.println("native available: " + NativeGemm.AVAILABLE);
+    String threads = System.getProperty("blasThreads");
+    if (threads != null) org.bytedeco.openblas.presets.openblas_nolapack.blas_set_num_threads(Integer.parseInt(threads));
+    if (NativeGemm.AVAILABLE)
+      System.out.println("OpenBLAS threads: " + org.bytedeco.openblas.presets.openblas_nolapack.blas_get_num_threads());
     var sections = args.length == 0 ? Arrays.asList("square", "matvec", "skinny", "big", "threads") : Arrays.asList(args);
     if (sections.contains("square")) square();
     if (sections.contains("matvec")) matvec();
@@ -55,7 +59,7 @@ public final class MatmulPerf {
   static void square() {
     System.out.println("square n: java_us native_scratch_us native_mirror_us (median)");
     Random rng = new Random(1);
-    for (int n : new int[] {4, 8, 16, 24, 32, 40, 48, 64, 96, 128, 192, 256}) {
+    for (int n : new int[] {2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 256}) {
       report("n=" + n, rng, n, n, n, false, false);
     }
     for (boolean ta : new boolean[] {false, true})
@@ -72,27 +76,51 @@ public final class MatmulPerf {
     }
     for (int[] s : new int[][] {{100, 10, 100}, {200, 10, 200}, {500, 10, 100}, {64, 64, 16}, {16, 64, 64}, {256, 4, 64}})
       report("m=" + s[0] + " n=" + s[1] + " k=" + s[2], rng, s[0], s[1], s[2], false, false);
+    report("X(5000x1000)·v", rng, 5000, 1, 1000, false, false);
+    report("Xᵀ·u (flag)", rng, 1000, 1, 5000, true, false);
   }
 
-  /** Times Java kernel, native with scratch copies (fresh tensor wrappers) and native with mirrors. */
+  /**
+   * Times the Java kernel, native with scratch copies (fresh tensor wrappers) and native on mirrors,
+   * interleaved in rounds so that load from other processes hits all three alike; prints medians in µs.
+   */
   static void report(String label, Random rng, int m, int n, int k, boolean ta, boolean tb) {
     Tensor a = ta ? rand(rng, k, m) : rand(rng, m, k), b = tb ? rand(rng, n, k) : rand(rng, k, n);
     int[] sa = a.shapeRef(), sb = b.shapeRef();
     double[] x = a.values(), y = b.values();
-    double tj = median(() -> {
+    Runnable java = () -> {
       double[] c = new double[m * n];
       JavaKernel.gemm(ta, tb, m, n, k, x, 0, y, 0, c, 0);
       sink += c[0];
-    }, 0.3);
-    double ts = Double.NaN, tm = Double.NaN;
-    if (NativeGemm.AVAILABLE) {
-      ts = median(() -> {
-        Tensor a1 = Tensor.wrap(x, sa), b1 = Tensor.wrap(y, sb);
-        sink += NativeGemm.gemm(a1, b1, ta, tb, 1, sa[0], sa[1], sb[0], sb[1])[0];
-      }, 0.3);
-      tm = median(() -> sink += NativeGemm.gemm(a, b, ta, tb, 1, sa[0], sa[1], sb[0], sb[1])[0], 0.3);
+    };
+    Runnable scratch = () -> {
+      Tensor a1 = Tensor.wrap(x, sa), b1 = Tensor.wrap(y, sb);
+      sink += NativeGemm.gemm(a1, b1, ta, tb, 1, sa[0], sa[1], sb[0], sb[1])[0];
+    };
+    Runnable mirror = () -> sink += NativeGemm.gemm(a, b, ta, tb, 1, sa[0], sa[1], sb[0], sb[1])[0];
+    Runnable[] variants = NativeGemm.AVAILABLE ? new Runnable[] {java, scratch, mirror} : new Runnable[] {java};
+    // calibrate repetitions so one timed batch lasts about 2 ms
+    long s0 = System.nanoTime();
+    int reps = 0;
+    while (System.nanoTime() - s0 < 50_000_000L) {
+      for (Runnable v : variants) v.run();
+      reps++;
     }
-    System.out.printf("%-28s %10.2f %10.2f %10.2f   flops=%d -> %s%n", label, tj * 1e6, ts * 1e6, tm * 1e6,
+    int batch = (int) Math.max(1, reps * 2_000_000L / (System.nanoTime() - s0)), rounds = 41;
+    double[][] t = new double[variants.length][rounds];
+    for (int r = 0; r < rounds; r++)
+      for (int v = 0; v < variants.length; v++) {
+        long s = System.nanoTime();
+        for (int q = 0; q < batch; q++) variants[v].run();
+        t[v][r] = (System.nanoTime() - s) / 1e3 / batch;
+      }
+    double[] med = new double[3];
+    Arrays.fill(med, Double.NaN);
+    for (int v = 0; v < variants.length; v++) {
+      Arrays.sort(t[v]);
+      med[v] = t[v][rounds / 2];
+    }
+    System.out.printf("%-26s %10.2f %10.2f %10.2f   m*n*k=%d -> %s%n", label, med[0], med[1], med[2],
         (long) m * n * k, Blas.useNative(m, n, k) ? "native" : "java");
   }
 
@@ -125,46 +153,41 @@ public final class MatmulPerf {
 
   static void big() {
     Random rng = new Random(4);
-    int n = 1024;
+    int n = 1024, rounds = Integer.getInteger("rounds", 11);
     Tensor a = rand(rng, n, n), b = rand(rng, n, n);
     double flops = 2.0 * n * n * n;
-    for (int w = 0; w < 3; w++) sink += a.matmul(b).values()[0];
-    double[] t = new double[11];
-    for (int r = 0; r < t.length; r++) {
+    for (int w = 0; w < 4; w++) sink += a.matmul(b).values()[0];
+    // interleaved so that load from other processes hits all variants alike
+    double[] mirrored = new double[rounds], fresh = new double[rounds], raw = new double[rounds];
+    for (int r = 0; r < rounds; r++) {
       long s = System.nanoTime();
       sink += a.matmul(b).values()[0];
-      t[r] = (System.nanoTime() - s) / 1e9;
-    }
-    Arrays.sort(t);
-    System.out.printf("1024x1024 Tensor.matmul (mirrored inputs): median %.1f GFLOP/s, best %.1f%n",
-        flops / t[t.length / 2] / 1e9, flops / t[0] / 1e9);
-    for (int r = 0; r < t.length; r++) {
+      mirrored[r] = (System.nanoTime() - s) / 1e9;
       Tensor a1 = Tensor.wrap(a.values(), n, n), b1 = Tensor.wrap(b.values(), n, n);
-      long s = System.nanoTime();
+      s = System.nanoTime();
       sink += a1.matmul(b1).values()[0];
-      t[r] = (System.nanoTime() - s) / 1e9;
-    }
-    Arrays.sort(t);
-    System.out.printf("1024x1024 Tensor.matmul (first use, scratch copies): median %.1f GFLOP/s, best %.1f%n",
-        flops / t[t.length / 2] / 1e9, flops / t[0] / 1e9);
-    int[] sh = {n, n};
-    for (int r = 0; r < t.length; r++) {
-      long s = System.nanoTime();
-      // raw native time: no output copy is avoided, but measures the call on mirrors
+      fresh[r] = (System.nanoTime() - s) / 1e9;
+      s = System.nanoTime();
       sink += NativeGemm.gemm(a, b, false, false, 1, n, n, n, n)[0];
-      t[r] = (System.nanoTime() - s) / 1e9;
+      raw[r] = (System.nanoTime() - s) / 1e9;
     }
-    Arrays.sort(t);
-    System.out.printf("1024 NativeGemm.gemm on mirrors: median %.1f GFLOP/s%n", flops / t[t.length / 2] / 1e9);
-    int m2 = 512;
-    double[] x = rand(rng, m2, m2).values(), y = rand(rng, m2, m2).values();
-    double tj = median(() -> {
-      double[] c = new double[m2 * m2];
-      JavaKernel.gemm(false, false, m2, m2, m2, x, 0, y, 0, c, 0);
-      sink += c[0];
-    }, 3);
-    System.out.printf("java kernel 512x512: %.2f GFLOP/s%n", 2.0 * m2 * m2 * m2 / tj / 1e9);
-    Supplier<String> unused = () -> Arrays.toString(sh);
+    for (double[] t : new double[][] {mirrored, fresh, raw}) Arrays.sort(t);
+    System.out.printf("1024x1024 Tensor.matmul, inputs mirrored: median %.1f GFLOP/s (best %.1f)%n",
+        flops / mirrored[rounds / 2] / 1e9, flops / mirrored[0] / 1e9);
+    System.out.printf("1024x1024 Tensor.matmul, inputs new (scratch copies): median %.1f GFLOP/s (best %.1f)%n",
+        flops / fresh[rounds / 2] / 1e9, flops / fresh[0] / 1e9);
+    System.out.printf("1024x1024 NativeGemm.gemm on mirrors: median %.1f GFLOP/s (best %.1f)%n",
+        flops / raw[rounds / 2] / 1e9, flops / raw[0] / 1e9);
+    if (Boolean.getBoolean("javaToo")) {
+      int m2 = 512;
+      double[] x = rand(rng, m2, m2).values(), y = rand(rng, m2, m2).values();
+      double tj = median(() -> {
+        double[] c = new double[m2 * m2];
+        JavaKernel.gemm(false, false, m2, m2, m2, x, 0, y, 0, c, 0);
+        sink += c[0];
+      }, 3);
+      System.out.printf("java kernel 512x512: %.2f GFLOP/s%n", 2.0 * m2 * m2 * m2 / tj / 1e9);
+    }
   }
 
   static void threads() {
