@@ -33,6 +33,10 @@ final class Blas {
     int[] out = sa.clone();
     out[nd - 2] = m;
     out[nd - 1] = n;
+    if (batch == 1 && NativeGemm.AVAILABLE && (m == 1) != (n == 1) && (long) m * n * k >= GEMV_MIN_FLOPS) {
+      double[] y = nativeGemv(a, b, transA, transB, m, n, ra, ca, rb, cb);
+      if (y != null) return Tensor.wrap(y, out);
+    }
     if (useNative(m, n, k)) {
       return Tensor.wrap(NativeGemm.gemm(a, b, transA, transB, batch, ra, ca, rb, cb), out);
     }
@@ -41,6 +45,28 @@ final class Blas {
     for (int p = 0; p < batch; p++)
       JavaKernel.gemm(transA, transB, m, n, k, x, p * ra * ca, y, p * rb * cb, c, p * m * n);
     return Tensor.wrap(c, out);
+  }
+
+  /**
+   * Multiply-adds from which a matrix-vector product whose matrix is reused goes to {@code cblas_dgemv}:
+   * measured on a cached mirror, X(1000×200)·v 25 µs against 70–76 µs in Java, X(5000×1000)·v 0.4 ms
+   * against 1.9 ms.
+   */
+  static final long GEMV_MIN_FLOPS = 1L << 14;
+
+  /**
+   * A matrix-vector product C = op(A) op(B) with one of m, n equal to 1, through dgemv on the matrix's
+   * mirror; null when the matrix has no mirror yet (see {@link NativeGemm#gemvMirror}).
+   */
+  private static double[] nativeGemv(Tensor a, Tensor b, boolean transA, boolean transB, int m, int n, int ra, int ca,
+      int rb, int cb) {
+    if (n == 1) { // C (m×1) = op(A) v: dgemv on A with A's transpose flag
+      var mirror = NativeGemm.gemvMirror(a);
+      return mirror == null ? null : NativeGemm.gemv(mirror, transA, ra, ca, b.values());
+    }
+    // C (1×n) = uᵀ op(B) = (op(B)ᵀ u)ᵀ: dgemv on B with the opposite flag
+    var mirror = NativeGemm.gemvMirror(b);
+    return mirror == null ? null : NativeGemm.gemv(mirror, !transB, rb, cb, a.values());
   }
 
   /**

@@ -109,6 +109,49 @@ final class NativeGemm {
     return p;
   }
 
+  /**
+   * The off-heap mirror of a matrix used in a matrix-vector product, or null when the product should stay
+   * in Java. A matrix-vector product reads each matrix element once, so copying the matrix off the heap
+   * costs as much as the product: only a matrix that already has a mirror, or is on its third use (a data
+   * matrix inside an iterative solver), goes native.
+   */
+  static DoublePointer gemvMirror(Tensor t) {
+    Object cached = t.nativeMirror;
+    if (cached instanceof DoublePointer) return (DoublePointer) cached;
+    double[] v = t.values();
+    if (cached == SEEN_TWICE) {
+      DoublePointer mirror = new DoublePointer(v.length);
+      mirror.put(v, 0, v.length);
+      t.nativeMirror = mirror;
+      return mirror;
+    }
+    t.nativeMirror = cached == SEEN_ONCE ? SEEN_TWICE : SEEN_ONCE;
+    return null;
+  }
+
+  /**
+   * y = op(M) x through {@code cblas_dgemv}: M is rows×cols (row-major, given by its mirror), op(M) = M or
+   * Mᵀ, x a vector of length cols (or rows when transposed).
+   */
+  static double[] gemv(DoublePointer matrix, boolean trans, int rows, int cols, double[] x) {
+    Scratch scratch = SCRATCH.get();
+    int outLength = trans ? cols : rows;
+    DoublePointer px = scratch.buffer(0, x.length);
+    px.put(x, 0, x.length);
+    DoublePointer py = scratch.buffer(2, outLength);
+    try {
+      openblas_nolapack.cblas_dgemv(openblas_nolapack.CblasRowMajor,
+          trans ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans, rows, cols, 1.0, matrix, cols, px, 1, 0.0,
+          py, 1);
+      double[] y = new double[outLength];
+      py.get(y, 0, outLength);
+      return y;
+    } finally {
+      scratch.freeOversized();
+      Reference.reachabilityFence(matrix);
+    }
+  }
+
   /** Per-thread reusable off-heap buffers, one per operand slot (A, B, C). */
   private static final class Scratch {
     private final DoublePointer[] buffers = new DoublePointer[3];

@@ -25,6 +25,8 @@ public class Tensor {
   final double[] data;
   /** Cached off-heap copy used by the BLAS kernels (tensors are immutable, so it never goes stale). */
   volatile Object nativeMirror;
+  /** Cached transpose of a concrete matrix (see {@link #T()}). */
+  private volatile Tensor transposed;
 
   /** Wraps {@code data} (not copied: callers hand over ownership). */
   Tensor(int[] shape, double[] data) {
@@ -416,6 +418,17 @@ public class Tensor {
 
   /** Reverses the dimensions (the matrix transpose for 2-d tensors). */
   public Tensor T() {
+    if (data != null && shape.length == 2) {
+      // Concrete matrices are immutable, so their transpose is computed once and shared: code such as
+      // X.T().matmul(r) inside a solver loop copies X once, not at every iteration.
+      Tensor t = transposed;
+      if (t == null) {
+        t = transpose(1, 0);
+        if (t != this) t.transposed = this;
+        transposed = t;
+      }
+      return t;
+    }
     int[] p = new int[shape.length];
     for (int i = 0; i < p.length; i++) p[i] = p.length - 1 - i;
     return transpose(p);

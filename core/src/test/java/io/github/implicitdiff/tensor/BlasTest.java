@@ -152,6 +152,28 @@ class BlasTest {
     assertMatches(gram, Blas.matmul(a, a, false, true).values(), "A Aᵀ");
   }
 
+  @ParameterizedTest
+  @ValueSource(longs = {1, 2, 3})
+  void matrixVectorProductsOfAReusedMatrixGoThroughGemvAndAgree(long seed) {
+    Random rng = new Random(seed);
+    int rows = 300 + rng.nextInt(50), cols = 150 + rng.nextInt(30);
+    Tensor A = Tensor.randn(rng, rows, cols), At = Tensor.randn(rng, cols, rows);
+    for (int use = 0; use < 4; use++) { // uses 3 and 4 run on the mirror (dgemv), 1 and 2 in Java
+      Tensor v = Tensor.randn(rng, cols, 1), u = Tensor.randn(rng, rows, 1);
+      assertMatches(reference(false, false, 1, rows, 1, cols, A.values(), v.values()),
+          Blas.matmul(A, v, false, false).values(), "A v, use " + use);
+      assertMatches(reference(true, false, 1, cols, 1, rows, A.values(), u.values()),
+          Blas.matmul(A, u, true, false).values(), "Aᵀ u, use " + use);
+      Tensor w = Tensor.randn(rng, 1, rows);
+      assertMatches(reference(false, false, 1, 1, cols, rows, w.values(), A.values()),
+          Blas.matmul(w, A, false, false).values(), "wᵀ A, use " + use);
+      Tensor z = Tensor.randn(rng, 1, rows);
+      assertMatches(reference(false, true, 1, 1, cols, rows, z.values(), At.values()),
+          Blas.matmul(z, At, false, true).values(), "zᵀ Atᵀ, use " + use);
+    }
+    if (NativeGemm.AVAILABLE) assertInstanceOf(DoublePointer.class, A.nativeMirror);
+  }
+
   @Test
   void outputsLargerThanTheRetainedScratchAreCorrect() {
     Random rng = new Random(51);
