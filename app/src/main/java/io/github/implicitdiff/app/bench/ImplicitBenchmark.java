@@ -35,13 +35,13 @@ public final class ImplicitBenchmark implements Benchmark {
   public List<OptionSpec> options() {
     return List.of(
         OptionSpec.value("sizes", "NxD,...", "problem sizes (default 1000x200,5000x1000; 300x60 with --quick)"),
-        OptionSpec.value("repetitions", "R", "timed runs of each method, in [1, 1000] (default 7; 3 with --quick)"));
+        OptionSpec.value("repetitions", "R", "timed runs of each method, in [1, 1000] (default 15; 3 with --quick)"));
   }
 
   @Override
   public Result run(Options options, Output output) {
     boolean quick = options.has("quick");
-    int reps = options.getIntInRange("repetitions", quick ? 3 : 7, 1, 1000);
+    int reps = options.getIntInRange("repetitions", quick ? 3 : 15, 1, 1000);
     int[][] sizes = parseSizes(options.getString("sizes", quick ? "300x60" : "1000x200,5000x1000"));
     double lam = 0.1;
     int K = 100;
@@ -51,10 +51,10 @@ public final class ImplicitBenchmark implements Benchmark {
     for (int[] s : sizes) {
       RidgeHypergradient p = RidgeHypergradient.random(0, s[0], s[1]);
       double[] g = new double[4];
-      double ti = Timing.medianSeconds(2, reps, () -> g[0] = p.implicitHypergradient(lam));
-      double tr = Timing.medianSeconds(1, reps, () -> g[1] = p.unrolledReverse(lam, K));
-      double tf = Timing.medianSeconds(1, reps, () -> g[2] = p.unrolledForward(lam, K));
-      double td = Timing.medianSeconds(2, reps, () -> g[3] = p.denseHypergradient(lam));
+      double[] t = Timing.interleavedMedians(quick ? 0.2 : 2.0, reps, List.of(
+          () -> g[0] = p.implicitHypergradient(lam), () -> g[1] = p.unrolledReverse(lam, K),
+          () -> g[2] = p.unrolledForward(lam, K), () -> g[3] = p.denseHypergradient(lam)));
+      double ti = t[0], tr = t[1], tf = t[2], td = t[3];
       double diff = 0;
       for (int i = 1; i < 4; i++) diff = Math.max(diff, Math.abs(g[i] - g[0]) / Math.abs(g[0]));
       if (!(diff < 1e-4))

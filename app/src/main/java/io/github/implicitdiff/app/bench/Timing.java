@@ -1,6 +1,7 @@
 package io.github.implicitdiff.app.bench;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -73,5 +74,32 @@ public final class Timing {
   /** The median seconds of {@link #measure}. */
   public static double medianSeconds(int warmup, int repetitions, Supplier<?> task) {
     return measure(warmup, repetitions, task).medianSeconds();
+  }
+
+  /**
+   * Times several tasks against each other: each runs until it has run for {@code warmupSeconds} (and at
+   * least 3 times) so that the JIT has compiled its path, then the tasks run in turn, A B C A B C …,
+   * {@code repetitions} rounds, so that a shared machine's changing speed hits all of them alike.
+   * Returns each task's median seconds, in order.
+   */
+  public static double[] interleavedMedians(double warmupSeconds, int repetitions, List<Supplier<?>> tasks) {
+    if (repetitions < 1) throw new IllegalArgumentException("Timing.interleavedMedians: repetitions must be >= 1");
+    for (Supplier<?> t : tasks) {
+      long start = System.nanoTime();
+      for (int i = 0; i < 3 || (System.nanoTime() - start) * 1e-9 < warmupSeconds; i++) {
+        t.get();
+        if (i > 1000) break;
+      }
+    }
+    double[][] samples = new double[tasks.size()][repetitions];
+    for (int r = 0; r < repetitions; r++)
+      for (int k = 0; k < tasks.size(); k++) {
+        long start = System.nanoTime();
+        tasks.get(k).get();
+        samples[k][r] = (System.nanoTime() - start) * 1e-9;
+      }
+    double[] medians = new double[tasks.size()];
+    for (int k = 0; k < medians.length; k++) medians[k] = new Result(samples[k], 0).medianSeconds();
+    return medians;
   }
 }
