@@ -90,7 +90,7 @@ public final class ImplicitBenchmark implements Benchmark {
           .put("implicit_gc_collections", ui.collections()).put("unrolled_gc_collections", uu.collections()).fields());
     }
     output.table(mt);
-    output.note("memory: peak live heap above the baseline, measured after collections in a child JVM with -Xmn8m (the sampled"
+    output.note("memory: peak live heap above the baseline, measured after collections in a child JVM with -XX:+UseSerialGC -Xmn1m (the sampled"
         + " figure when no collection happened); implicit runs K unrecorded steps then the implicit VJP (residual check as a"
         + " warning for small K)");
     Plot plot = new Plot(800, 500).title("Peak extra heap against the number of solver steps K (n×d = "

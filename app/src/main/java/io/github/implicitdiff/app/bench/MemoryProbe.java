@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * Peak extra heap of one ridge hypergradient method, measured in a fresh JVM with a small young
- * generation ({@code -Xmn8m}) so that collections are frequent and the after-collection (live) peak is
+ * generation ({@code -XX:+UseSerialGC -Xmn1m}) so that collections are frequent and the after-collection (live) peak is
  * meaningful. {@link #measure} starts the child JVM; {@link #main} is the child.
  */
 public final class MemoryProbe {
@@ -25,7 +25,7 @@ public final class MemoryProbe {
   /** Peak live bytes of {@code method} with K solver steps on the n×d problem (seed 0), from a child JVM. */
   public static HeapMeter.Usage measure(Method method, int n, int d, int K) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>(List.of(java, "-Xmn8m", "-Xss8m", "-cp", System.getProperty("java.class.path"),
+    List<String> cmd = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-Xmn1m", "-Xss8m", "-cp", System.getProperty("java.class.path"),
         MemoryProbe.class.getName(), method.name(), String.valueOf(n), String.valueOf(d), String.valueOf(K)));
     try {
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

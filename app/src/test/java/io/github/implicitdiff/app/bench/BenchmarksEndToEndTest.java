@@ -1,0 +1,53 @@
+package io.github.implicitdiff.app.bench;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.github.implicitdiff.app.Main;
+import io.github.implicitdiff.app.Registry;
+import io.github.implicitdiff.app.report.MiniJsonParser;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The benchmark commands at their quick sizes: they run, write the documented JSON, and their methods agree. */
+class BenchmarksEndToEndTest {
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> run(Path json, String... args) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+    int code = new Main(Registry.standard(), new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8)).run(args);
+    assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+    return (Map<String, Object>) MiniJsonParser.parse(Files.readString(json));
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void implicitBenchmarkAgreesAcrossMethodsAndUnrolledMemoryGrowsWithK(@TempDir Path dir) throws Exception {
+    Path json = dir.resolve("implicit.json");
+    Map<String, Object> doc = run(json, "bench", "implicit", "--quick", "--quiet", "--json", json.toString());
+    Map<String, Object> size = ((List<Map<String, Object>>) doc.get("sizes")).get(0);
+    double implicit = ((Number) size.get("hypergradient_implicit")).doubleValue();
+    double dense = ((Number) size.get("hypergradient_dense")).doubleValue();
+    assertEquals(dense, implicit, 1e-8 * Math.abs(dense));
+    for (String k : List.of("implicit_s", "unrolled_reverse_s", "unrolled_forward_s", "dense_s", "unrolled_over_implicit"))
+      assertTrue(((Number) size.get(k)).doubleValue() > 0, k);
+    List<Map<String, Object>> memory = (List<Map<String, Object>>) doc.get("memory_vs_K");
+    long unrolledSmall = ((Number) memory.get(0).get("unrolled_bytes")).longValue();
+    long unrolledLarge = ((Number) memory.get(memory.size() - 1).get("unrolled_bytes")).longValue();
+    assertTrue(unrolledLarge > unrolledSmall, "the unrolled tape grows with K: " + memory);
+  }
+
+  @Test
+  void autodiffBenchmarkWritesItsRatios(@TempDir Path dir) throws Exception {
+    Path json = dir.resolve("autodiff.json");
+    Map<String, Object> doc = run(json, "bench", "autodiff", "--quick", "--quiet", "--json", json.toString());
+    for (String k : List.of("grad_over_eval", "hvp_over_eval", "matmul_gflops"))
+      assertTrue(((Number) doc.get(k)).doubleValue() > 0, k);
+  }
+}
