@@ -6,6 +6,7 @@ import io.github.implicitdiff.app.bench.ImplicitBenchmark;
 import io.github.implicitdiff.app.experiments.Brachistochrone;
 import io.github.implicitdiff.app.experiments.HelloGrad;
 import io.github.implicitdiff.app.experiments.JacobianPrecision;
+import io.github.implicitdiff.app.experiments.LogregHyper;
 import io.github.implicitdiff.app.experiments.Ridge;
 import io.github.implicitdiff.app.experiments.SoftmaxKkt;
 import java.util.HashSet;
@@ -40,7 +41,8 @@ public record Registry(List<Experiment> experiments, List<Benchmark> benchmarks)
             new Brachistochrone(),
             new SoftmaxKkt(),
             new Ridge(),
-            new JacobianPrecision()
+            new JacobianPrecision(),
+            new LogregHyper()
             // one line per experiment, in the order "run all" runs them
         ),
         List.of(

@@ -107,4 +107,16 @@ class ImplicitExperimentsTest {
     assertTrue(implicit.get(last) < unrolled.get(last), "implicit Jacobian more precise than unrolled at the same iterate");
     assertTrue(implicit.get(last) < 0.1 * implicit.get(0), "error decreases with the distance");
   }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void logregHyperHypergradientMatchesFiniteDifferencesAndLowersTheValidationLoss(@TempDir Path dir) throws Exception {
+    Path json = dir.resolve("l.json");
+    CommandLineRun r = CommandLineRun.run(json, "run", "logreg-hyper", "--samples", "120", "--steps", "3", "--json",
+        json.toString(), "--quiet");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.number("fd_relative_difference") < 1e-4);
+    List<Double> loss = (List<Double>) r.json().get("val_loss");
+    assertTrue(loss.get(loss.size() - 1) < loss.get(0), loss.toString());
+  }
 }
