@@ -17,7 +17,7 @@ import java.util.Objects;
  *
  * @param <S> the concrete solver type, returned by the withers
  */
-public abstract class IterativeSolver<S extends IterativeSolver<S>> implements LinearSolver {
+public abstract class IterativeSolver<S extends IterativeSolver<S>> implements Preconditionable {
   /** Default relative-residual tolerance, 1e-10. */
   public static final double DEFAULT_TOL = 1e-10;
 
@@ -75,6 +75,7 @@ public abstract class IterativeSolver<S extends IterativeSolver<S>> implements L
   }
 
   /** Uses z = M⁻¹ r as preconditioner (default none). */
+  @Override
   public S withPreconditioner(Preconditioner preconditioner) {
     return with(settings.withPreconditioner(Objects.requireNonNull(preconditioner, "preconditioner")));
   }

@@ -41,4 +41,12 @@ public final class LinearSolvers {
   public static CholeskySolver cholesky() {
     return new CholeskySolver(0, DenseMatrices.DEFAULT_MIN_RECIPROCAL_CONDITION);
   }
+
+  /**
+   * {@code inner} started from its previous solution when that helps (see {@link WarmStartedSolver}):
+   * for sequences of nearby systems such as the backward solves of a hyperparameter loop.
+   */
+  public static WarmStartedSolver warmStarted(LinearSolver inner) {
+    return new WarmStartedSolver(inner, new java.util.concurrent.atomic.AtomicReference<>());
+  }
 }

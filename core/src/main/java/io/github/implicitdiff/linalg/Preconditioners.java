@@ -48,4 +48,22 @@ public final class Preconditioners {
       return Tensor.of(z);
     };
   }
+
+  /**
+   * L-BFGS: M⁻¹ = H, the limited-memory BFGS approximation of A⁻¹ built from curvature pairs
+   * s_i = x_{i+1} − x_i, y_i = ∇f(x_{i+1}) − ∇f(x_i) of an optimization run on f with ∇²f = A (two-loop
+   * recursion, H⁰ = (sᵀy/yᵀy) I of the newest pair). Symmetric positive definite, so CG may use it; it
+   * clusters the eigenvalues of HA along the directions the run explored.
+   * <pre>{@code
+   * Preconditioner h = Preconditioners.lbfgs(List.of(s0, s1), List.of(y0, y1));   // oldest pair first
+   * LinearSolvers.cg().withPreconditioner(h).solve(hessian, b);
+   * }</pre>
+   * @param s the steps, oldest first; copied
+   * @param y the gradient changes, same order and sizes; copied
+   * @throws IllegalArgumentException if the lists are empty or differ in length, or some sᵀy ≤ 0
+   * @throws ShapeException if the pairs differ in size
+   */
+  public static Preconditioner lbfgs(java.util.List<Tensor> s, java.util.List<Tensor> y) {
+    return new LbfgsPreconditioner(s, y);
+  }
 }

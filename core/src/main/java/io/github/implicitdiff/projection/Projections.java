@@ -78,7 +78,7 @@ public final class Projections {
     if (!(tolerance >= 0)) throw new IllegalArgumentException(op + ": tolerance must be non-negative, got " + tolerance);
     Tensor xc = x.concrete();
     Tensor atBound = xc.sub(lo.concrete()).abs().le(tolerance).add(xc.sub(hi.concrete()).abs().le(tolerance)).gt(0);
-    return new Degeneracy((int) atBound.sum().item(), x.size(), tolerance);
+    return Degeneracy.fromMask(atBound.broadcastTo(x.shape()), tolerance);
   }
 
   private static void checkBox(String op, Tensor x, Tensor lo, Tensor hi) {

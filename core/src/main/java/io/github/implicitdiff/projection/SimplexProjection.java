@@ -41,7 +41,7 @@ final class SimplexProjection {
     if (!(tol >= 0)) throw new IllegalArgumentException(op + ": tolerance must be non-negative, got " + tol);
     Tensor tau = threshold(op, x, s);
     Tensor ties = x.concrete().sub(tau).abs().le(tol);
-    return new Degeneracy((int) ties.sum().item(), x.size(), tol);
+    return Degeneracy.fromMask(ties, tol);
   }
 
   /**

@@ -55,7 +55,7 @@ public final class Prox {
     Checks.hyperparameter(op, "λ", lambda, x.shape());
     if (!(tolerance >= 0)) throw new IllegalArgumentException(op + ": tolerance must be non-negative, got " + tolerance);
     Tensor ties = x.concrete().abs().sub(lambda.concrete().mul(eta)).abs().le(tolerance);
-    return new Degeneracy((int) ties.sum().item(), x.size(), tolerance);
+    return Degeneracy.fromMask(ties.broadcastTo(x.shape()), tolerance);
   }
 
   /**

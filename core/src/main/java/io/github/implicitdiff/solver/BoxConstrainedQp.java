@@ -4,6 +4,7 @@ import io.github.implicitdiff.implicit.ImplicitOptions;
 import io.github.implicitdiff.implicit.Optimality;
 import io.github.implicitdiff.linalg.LinearSolver;
 import io.github.implicitdiff.linalg.LinearSolvers;
+import io.github.implicitdiff.projection.Degeneracy;
 import io.github.implicitdiff.tensor.NonFiniteException;
 import io.github.implicitdiff.tensor.ShapeException;
 import io.github.implicitdiff.tensor.Tensor;
@@ -18,8 +19,12 @@ import io.github.implicitdiff.tensor.Tensor;
  * the solution is that x_k. Optimality: that residual as a fixed point, F(x; Q, c, l, u) =
  * clip(x − (Qx + c), l, u) − x (step 1: any step gives the same solutions and, at a strictly
  * complementary solution, the same derivative). ∂₁F is −Q on the free coordinates and −I on the
- * clipped ones, nonsingular for Q positive definite; a coordinate exactly at a bound with zero gradient
- * (weakly active) is a kink of F, where one one-sided derivative is used. Iterations are tensor
+ * clipped ones, nonsingular for Q positive definite. Degenerate points: a coordinate at a bound with
+ * zero gradient (weakly active: x_i − (Qx + c)_i within 1e-6 · max(1, max|x − (Qx + c)|) of l_i or u_i) is
+ * a kink of the solution map; such coordinates are listed in the result's
+ * {@link SolverResult#degeneracy()}, and the IMPLICIT derivative holds them at their bound (x_i = l_i,
+ * ∂x_i = ∂l_i; the free coordinates then follow −(Q_ff)⁻¹(∂c_f + ∂Q_f· x + Q_fb ∂x_b)), i.e. the
+ * one-sided derivative along perturbations that keep the bound active. Iterations are tensor
  * operations, so UNROLLED differentiates through them (linear convergence, rate 1 − λ_min/λ_max).
  * Defaults: maxIterations 10000, tol 1e-10, IMPLICIT, GMRES.
  *
@@ -31,6 +36,7 @@ import io.github.implicitdiff.tensor.Tensor;
 public final class BoxConstrainedQp {
   private static final String NAME = "BoxConstrainedQp";
   private static final int POWER_ITERATIONS = 100;
+  private static final DegeneracyCheck BOX = DegeneracyCheck.box();
   private final SolverSettings settings;
 
   public BoxConstrainedQp() {
@@ -52,7 +58,12 @@ public final class BoxConstrainedQp {
 
   /** F(x; Q, c, l, u) = clip(x − (½(Q + Qᵀ)x + c), l, u) − x. */
   public Optimality optimality() {
-    return (x, th) -> x.sub(gradient(x, th)).maximum(th[2]).minimum(th[3]).sub(x);
+    return optimality(Degeneracy.none());
+  }
+
+  /** F with the weakly active coordinates of {@code d} held at their bound (see {@link DegeneracyCheck#box()}). */
+  private static Optimality optimality(Degeneracy d) {
+    return (x, th) -> BOX.settle(x.sub(gradient(x, th)), d, 1, new Tensor[] {th[2], th[3]}).maximum(th[2]).minimum(th[3]).sub(x);
   }
 
   private static Tensor gradient(Tensor x, Tensor[] th) {
@@ -68,8 +79,15 @@ public final class BoxConstrainedQp {
     Guard.requireCount(NAME, theta, 4, "(Q, c, l, u)");
     validate(init, theta);
     Tensor x0 = Guard.start(NAME, init, settings.differentiation());
-    return Iterations.run(settings.differentiation(), optimality(), th -> iterate(x0, th), settings.linearSolver(),
-        settings.implicitOptions(), theta);
+    return Iterations.run(settings.differentiation(), th -> inspect(iterate(x0, th), th),
+        r -> new Iterations.Backward(optimality(r.degeneracy()), settings.linearSolver()), settings.implicitOptions(), theta);
+  }
+
+  /** r with its weakly active coordinates: x_i at a bound with (Qx + c)_i ≈ 0, i.e. x − (Qx + c) at a kink of the clip. */
+  private static SolverResult inspect(SolverResult r, Tensor[] theta) {
+    Tensor x = r.solution().concrete();
+    Tensor[] th = java.util.Arrays.stream(theta).map(Tensor::concrete).toArray(Tensor[]::new);
+    return r.withDegeneracy(BOX.inspect(x.sub(gradient(x, th)), 1, new Tensor[] {th[2], th[3]}));
   }
 
   private SolverResult iterate(Tensor x, Tensor[] theta) {

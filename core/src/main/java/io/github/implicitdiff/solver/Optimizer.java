@@ -6,6 +6,7 @@ import io.github.implicitdiff.linalg.LinearSolver;
 import io.github.implicitdiff.linalg.LinearSolvers;
 import io.github.implicitdiff.tensor.Tensor;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * An iterative optimization solver configured by immutable withers: each {@code withX} returns a new
@@ -125,8 +126,19 @@ public abstract class Optimizer<S extends Optimizer<S>> {
    * initial point is used by value (x* does not depend on it).
    */
   final SolverResult solve(Tensor init, Tensor[] theta, BiFunction<Tensor, Tensor[], SolverResult> loop) {
+    Iterations.Backward fixed = new Iterations.Backward(optimality(), linearSolver());
+    return solve(init, theta, loop, r -> fixed);
+  }
+
+  /**
+   * Like {@link #solve(Tensor, Tensor[], BiFunction)}, with the implicit layer's optimality condition and
+   * linear solver built from the concrete result (see {@link Iterations#run(Differentiation, Function, Function,
+   * ImplicitOptions, Tensor[])}).
+   */
+  final SolverResult solve(Tensor init, Tensor[] theta, BiFunction<Tensor, Tensor[], SolverResult> loop,
+      Function<SolverResult, Iterations.Backward> backward) {
     Guards.requireInputs(name(), init, theta);
     Tensor x0 = differentiation() == Differentiation.IMPLICIT ? init.concrete() : init;
-    return Iterations.run(differentiation(), optimality(), th -> loop.apply(x0, th), linearSolver(), implicitOptions(), theta);
+    return Iterations.run(differentiation(), th -> loop.apply(x0, th), backward, implicitOptions(), theta);
   }
 }

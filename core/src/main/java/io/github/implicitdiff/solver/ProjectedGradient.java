@@ -65,6 +65,18 @@ public final class ProjectedGradient extends Optimizer<ProjectedGradient> {
     return new ProjectedGradient(settings, f, projection, projectionParameterCount, value, accelerated);
   }
 
+  /**
+   * Detects degenerate solutions with {@code test} (matching this solver's operator; default none): the
+   * result's {@link SolverResult#degeneracy()} lists the coordinates at a kink of the operator at
+   * x* − η₀∇f(x*), and under IMPLICIT differentiation the derivative there follows the test's convention
+   * (the coordinate held on the non-smooth side of its kink, see {@link DegeneracyCheck}). UNROLLED
+   * differentiation reports the degeneracy but differentiates the iterations as they ran.
+   */
+  public ProjectedGradient withDegeneracyCheck(DegeneracyCheck test) {
+    if (test == null) throw new IllegalArgumentException(name() + ": degeneracy test must not be null");
+    return with(settings.withDegeneracyCheck(test));
+  }
+
   /** FISTA acceleration with adaptive restart (default off). */
   public ProjectedGradient withAcceleration(boolean value) {
     return new ProjectedGradient(settings, f, projection, projectionParameterCount, stepSize, value);
@@ -107,9 +119,12 @@ public final class ProjectedGradient extends Optimizer<ProjectedGradient> {
   public SolverResult run(Tensor init, Tensor... theta) {
     Theta.split(name(), theta, projectionParameterCount, "projection");
     FirstOrderLoop loop = new FirstOrderLoop(name(), f, geometry(), stepSize, accelerated, maxIterations(), tol(), 1);
+    DegeneracyCheck test = settings.degeneracyCheck();
     return solve(init, theta, (x0, th) -> {
       Theta split = Theta.split(name(), th, projectionParameterCount, "projection");
-      return loop.run(x0, split.objective(), split.operator());
-    });
+      return KinkConvention.inspect(loop.run(x0, split.objective(), split.operator()), test, f, stepSize.reference(), split);
+    }, r -> new Iterations.Backward(!r.degenerate() ? optimality()
+        : ProximalGradient.proximalResidual(name(), f, Geometry.euclidean(KinkConvention.settled((v, eta, params) -> projection.apply(v, params), test, r.degeneracy())),
+            stepSize.reference(), projectionParameterCount, "projection"), linearSolver()));
   }
 }

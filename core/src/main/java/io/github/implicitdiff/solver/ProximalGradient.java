@@ -67,6 +67,18 @@ public final class ProximalGradient extends Optimizer<ProximalGradient> {
     return new ProximalGradient(settings, f, prox, proxParameterCount, value, accelerated);
   }
 
+  /**
+   * Detects degenerate solutions with {@code test} (matching this solver's operator; default none): the
+   * result's {@link SolverResult#degeneracy()} lists the coordinates at a kink of the operator at
+   * x* − η₀∇f(x*), and under IMPLICIT differentiation the derivative there follows the test's convention
+   * (the coordinate held on the non-smooth side of its kink, see {@link DegeneracyCheck}). UNROLLED
+   * differentiation reports the degeneracy but differentiates the iterations as they ran.
+   */
+  public ProximalGradient withDegeneracyCheck(DegeneracyCheck test) {
+    if (test == null) throw new IllegalArgumentException(name() + ": degeneracy test must not be null");
+    return with(settings.withDegeneracyCheck(test));
+  }
+
   /** FISTA acceleration with adaptive restart (default off). */
   public ProximalGradient withAcceleration(boolean value) {
     return new ProximalGradient(settings, f, prox, proxParameterCount, stepSize, value);
@@ -117,9 +129,12 @@ public final class ProximalGradient extends Optimizer<ProximalGradient> {
   public SolverResult run(Tensor init, Tensor... theta) {
     Theta.split(name(), theta, proxParameterCount, "prox");
     FirstOrderLoop loop = new FirstOrderLoop(name(), f, geometry(), stepSize, accelerated, maxIterations(), tol(), 1);
+    DegeneracyCheck test = settings.degeneracyCheck();
     return solve(init, theta, (x0, th) -> {
       Theta split = Theta.split(name(), th, proxParameterCount, "prox");
-      return loop.run(x0, split.objective(), split.operator());
-    });
+      return KinkConvention.inspect(loop.run(x0, split.objective(), split.operator()), test, f, stepSize.reference(), split);
+    }, r -> new Iterations.Backward(!r.degenerate() ? optimality()
+        : proximalResidual(name(), f, Geometry.euclidean(KinkConvention.settled(prox::apply, test, r.degeneracy())),
+            stepSize.reference(), proxParameterCount, "prox"), linearSolver()));
   }
 }
