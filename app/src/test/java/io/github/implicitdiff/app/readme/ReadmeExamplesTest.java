@@ -79,4 +79,25 @@ class ReadmeExamplesTest {
       runProgram(b, sub);
     }
   }
+
+  @Test
+  void solverExampleAgreesWithUnrolledDifferentiation(@TempDir Path dir) throws Exception {
+    String source = javaBlocks().stream().filter(b -> b.contains("class SolverHypergradient")).findFirst().orElseThrow();
+    String out = runProgram(source, dir);
+    Matcher m = Pattern.compile("d val_loss / d log lambda = \\[(.*)\\]").matcher(out);
+    assertTrue(m.find(), out);
+    double[] printed = java.util.Arrays.stream(m.group(1).split(",")).mapToDouble(v -> Double.parseDouble(v.trim())).toArray();
+    // the same hypergradient by differentiating through the recorded L-BFGS iterations
+    var rng = new java.util.Random(0);
+    io.github.implicitdiff.tensor.Tensor X = io.github.implicitdiff.tensor.Tensor.randn(rng, 200, 8),
+        Xv = io.github.implicitdiff.tensor.Tensor.randn(rng, 100, 8);
+    int[] y = rng.ints(200, 0, 3).toArray(), yv = rng.ints(100, 0, 3).toArray();
+    io.github.implicitdiff.solver.Objective f = (W, th) -> io.github.implicitdiff.loss.Objectives.l2MulticlassLogistic(W, th[0].exp(), X, y);
+    var unrolled = io.github.implicitdiff.solver.LBFGS.of(f).withTol(1e-11)
+        .withDifferentiation(io.github.implicitdiff.solver.Differentiation.UNROLLED);
+    double[] expected = io.github.implicitdiff.autodiff.AD.grad(th -> io.github.implicitdiff.loss.Objectives.multiclassLogistic(
+        unrolled.run(io.github.implicitdiff.tensor.Tensor.zeros(8, 3), th).orThrow(), Xv, yv),
+        io.github.implicitdiff.tensor.Tensor.full(Math.log(0.1), 8)).toDoubleArray();
+    for (int j = 0; j < 8; j++) assertEquals(expected[j], printed[j], 1e-6 * (1e-3 + Math.abs(expected[j])), "feature " + j);
+  }
 }
