@@ -1,42 +1,78 @@
 package io.github.implicitdiff.linalg;
 
-import io.github.implicitdiff.autodiff.AD;
-import io.github.implicitdiff.autodiff.MultiInputFunction;
+import io.github.implicitdiff.tensor.Primitive;
 import io.github.implicitdiff.tensor.ShapeException;
 import io.github.implicitdiff.tensor.Tensor;
 
 /**
- * x = A⁻¹ b for a small dense A (n, n) and b (n,), differentiable in A and b to any order:
- * dx = A⁻¹(db − dA x) (JVP) and, for a cotangent g with w = A⁻ᵀ g, b̄ = w, Ā = −w xᵀ (VJP). Both rules
- * call the solve again, so derivatives of derivatives work. The concrete solve is Gaussian elimination
- * with partial pivoting.
- *
+ * X = A⁻¹ B for a small dense square A and B a vector or a matrix, differentiable in A and B to any
+ * order: dX = A⁻¹(dB − dA X) (JVP) and, for a cotangent G, B̄ = A⁻ᵀ G and Ā = −B̄ Xᵀ (VJP). Both rules
+ * call the solve again, so derivatives of derivatives work. The concrete solve is {@link Lu} (partial
+ * pivoting; {@link SingularMatrixException} when A is singular or too ill-conditioned).
  *
  * <pre>{@code
  * Tensor x = DenseSolve.solve(A, b);
  * Tensor dxdb = AD.jacobian(v -> DenseSolve.solve(A, v), b);   // A⁻¹
  * }</pre>
  */
-public final class DenseSolve {
+public final class DenseSolve implements Primitive {
+  private static final DenseSolve INSTANCE = new DenseSolve();
+
   private DenseSolve() {}
 
-  private static final MultiInputFunction SOLVE = AD.custom(
-      in -> eliminate(in[0], in[1]),
-      (x, out, dx) -> solve(x[0], dx[1].sub(dx[0].matmul(out))),
-      (x, out, g) -> {
-        Tensor w = solve(x[0].T(), g);
-        return new Tensor[] {w.outer(out).neg(), w};
-      });
-
-  /** x = A⁻¹b, differentiable in A and b to any order. */
-  public static Tensor solve(Tensor A, Tensor b) {
-    if (A.ndim() != 2 || A.dim(0) != A.dim(1) || b.ndim() != 1 || b.dim(0) != A.dim(0))
-      throw new ShapeException("solve: needs A (n, n) and b (n,), got A " + A.shapeString() + " and b " + b.shapeString());
-    return SOLVE.apply(A, b);
+  /** A⁻¹ B, differentiable in A and B. */
+  public static Tensor solve(Tensor A, Tensor B) {
+    if (A.ndim() != 2 || A.dim(0) != A.dim(1) || B.ndim() < 1 || B.ndim() > 2 || B.dim(0) != A.dim(0))
+      throw new ShapeException("solve: A " + A.shapeString() + " must be square and B " + B.shapeString()
+          + " a vector or a matrix with as many rows");
+    return Tensor.apply(INSTANCE, A, B);
   }
 
-  /** The concrete solve: LU with partial pivoting (throws SingularMatrixException when singular). */
-  private static Tensor eliminate(Tensor A, Tensor b) {
-    return Lu.factor(A.concrete()).solve(b.concrete());
+  @Override
+  public String name() {
+    return "solve";
+  }
+
+  @Override
+  public Tensor eval(Tensor... x) {
+    Lu lu = Lu.factor(x[0]);
+    Tensor B = x[1];
+    if (B.ndim() == 1) return lu.solve(B);
+    int n = B.dim(0), m = B.dim(1);
+    Tensor[] cols = new Tensor[m];
+    for (int j = 0; j < m; j++) cols[j] = lu.solve(B.slice(1, j, j + 1).reshape(n)).reshape(n, 1);
+    return m == 0 ? B : Tensor.concat(1, cols);
+  }
+
+  @Override
+  public Tensor jvpAll(Tensor[] dx, Tensor out, Tensor... x) {
+    Tensor rhs = dx[1];
+    if (dx[0] != null) {
+      Tensor dAX = dx[0].matmul(out).neg();
+      rhs = rhs == null ? dAX : rhs.add(dAX);
+    }
+    return rhs == null ? null : solve(x[0], rhs);
+  }
+
+  @Override
+  public Tensor jvp(int i, Tensor dxi, Tensor out, Tensor... x) {
+    Tensor[] dx = new Tensor[2];
+    dx[i] = dxi;
+    return jvpAll(dx, out, x);
+  }
+
+  @Override
+  public Tensor[] vjpAll(Tensor g, boolean[] needed, Tensor out, Tensor... x) {
+    Tensor gB = solve(x[0].T(), g);
+    Tensor gA = null;
+    if (needed[0]) gA = (out.ndim() == 1 ? gB.outer(out) : gB.matmul(out.T())).neg();
+    return new Tensor[] {gA, needed[1] ? gB : null};
+  }
+
+  @Override
+  public Tensor vjp(int i, Tensor g, Tensor out, Tensor... x) {
+    boolean[] needed = new boolean[2];
+    needed[i] = true;
+    return vjpAll(g, needed, out, x)[i];
   }
 }

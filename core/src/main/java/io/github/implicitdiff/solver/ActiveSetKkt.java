@@ -71,7 +71,7 @@ final class ActiveSetKkt {
     }
     int r = p + k;
     Tensor K = Tensor.concat(0, Tensor.concat(1, symQ, C.T()), Tensor.concat(1, C, Tensor.zeros(r, r)));
-    Tensor z = DifferentiableSolve.solve(K, Tensor.concat(0, c.neg(), rhs2));
+    Tensor z = io.github.implicitdiff.linalg.DenseSolve.solve(K, Tensor.concat(0, c.neg(), rhs2));
     Tensor x = z.slice(0, 0, n), nu = z.slice(0, n, n + p);
     if (!inequalities) return new Tensor[] {x, nu};
     int m = theta[5].dim(0);

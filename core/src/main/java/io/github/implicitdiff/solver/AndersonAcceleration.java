@@ -78,7 +78,7 @@ public final class AndersonAcceleration {
 
   /** Iterates from {@code init} (not modified; its derivative is ignored in IMPLICIT mode). */
   public SolverResult run(Tensor init, Tensor... theta) {
-    Tensor x0 = Guard.start(NAME, init, settings.differentiation());
+    Tensor x0 = Guards.start(NAME, init, settings.differentiation());
     return Iterations.run(settings.differentiation(), optimality(), th -> iterate(x0, th), settings.linearSolver(),
         settings.implicitOptions(), theta);
   }
@@ -89,13 +89,13 @@ public final class AndersonAcceleration {
     double first = Double.NaN, error = Double.NaN;
     for (int k = 1; k <= settings.maxIterations(); k++) {
       Tensor Tx = T.apply(x, theta);
-      Guard.requireSameShape(NAME, "T(x, θ)", Tx, x);
-      Guard.requireFinite(NAME, k, "T(x, θ)", Tx);
+      Guards.requireSameShape(NAME, "T(x, θ)", Tx, x);
+      Guards.requireFinite(NAME, k, "T(x, θ)", Tx);
       Tensor g = Tx.sub(x).reshape(-1);
       error = g.concrete().norm2();
       if (k == 1) first = error;
       if (error <= settings.tol()) return new SolverResult(x, k, error, true);
-      Guard.requireNotDiverged(NAME, k, error, first);
+      Guards.requireNotDiverged(NAME, k, error, first);
       xs.addLast(x.reshape(-1));
       gs.addLast(g);
       if (xs.size() > memory) {
@@ -103,7 +103,7 @@ public final class AndersonAcceleration {
         gs.removeFirst();
       }
       x = mix(xs, gs).reshape(shape);
-      Guard.requireFinite(NAME, k, "the extrapolated iterate", x);
+      Guards.requireFinite(NAME, k, "the extrapolated iterate", x);
     }
     return new SolverResult(x, settings.maxIterations(), error, false);
   }
@@ -124,7 +124,7 @@ public final class AndersonAcceleration {
     Tensor rhs = Tensor.concat(0, Tensor.zeros(m), Tensor.ones(1));
     Tensor alpha;
     try {
-      alpha = DifferentiableSolve.solve(Tensor.concat(0, top, bottom), rhs).slice(0, 0, m);
+      alpha = io.github.implicitdiff.linalg.DenseSolve.solve(Tensor.concat(0, top, bottom), rhs).slice(0, 0, m);
     } catch (SingularMatrixException e) { // the residuals are collinear and ridge is 0: restart from the newest pair
       while (xs.size() > 1) {
         xs.removeFirst();

@@ -76,9 +76,9 @@ public final class BoxConstrainedQp {
    * @param theta (Q (n×n), c (n), l (n), u (n)) with l ≤ u
    */
   public SolverResult run(Tensor init, Tensor... theta) {
-    Guard.requireCount(NAME, theta, 4, "(Q, c, l, u)");
+    Guards.requireCount(NAME, theta, 4, "(Q, c, l, u)");
     validate(init, theta);
-    Tensor x0 = Guard.start(NAME, init, settings.differentiation());
+    Tensor x0 = Guards.start(NAME, init, settings.differentiation());
     return Iterations.run(settings.differentiation(), th -> inspect(iterate(x0, th), th),
         r -> new Iterations.Backward(optimality(r.degeneracy()), settings.linearSolver()), settings.implicitOptions(), theta);
   }
@@ -101,9 +101,9 @@ public final class BoxConstrainedQp {
       error = xc.sub(g.concrete()).maximum(l.concrete()).minimum(u.concrete()).sub(xc).norm2();
       if (k == 0) first = error;
       if (error <= settings.tol()) return new SolverResult(x, k, error, true);
-      Guard.requireNotDiverged(NAME, k, error, first);
+      Guards.requireNotDiverged(NAME, k, error, first);
       x = x.sub(g.mul(step)).maximum(l).minimum(u);
-      Guard.requireFinite(NAME, k + 1, "x", x);
+      Guards.requireFinite(NAME, k + 1, "x", x);
     }
     return new SolverResult(x, settings.maxIterations(), error, false);
   }

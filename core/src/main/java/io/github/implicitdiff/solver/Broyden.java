@@ -69,7 +69,7 @@ public final class Broyden {
 
   /** Iterates from {@code init} (not modified; its derivative is ignored in IMPLICIT mode). */
   public SolverResult run(Tensor init, Tensor... theta) {
-    Tensor x0 = Guard.start(NAME, init, settings.differentiation());
+    Tensor x0 = Guards.start(NAME, init, settings.differentiation());
     return Iterations.run(settings.differentiation(), F, th -> iterate(x0, th), settings.linearSolver(),
         settings.implicitOptions(), theta);
   }
@@ -80,9 +80,9 @@ public final class Broyden {
     Tensor x = init.reshape(-1);
     Tensor Fx = flatF(x, shape, theta, 0);
     Tensor H = initialJacobian == InitialJacobian.IDENTITY ? Tensor.eye(n)
-        : DifferentiableSolve.solve(AD.jacobian(z -> F.apply(z.reshape(shape), theta).reshape(-1), x), Tensor.eye(n));
+        : io.github.implicitdiff.linalg.DenseSolve.solve(AD.jacobian(z -> F.apply(z.reshape(shape), theta).reshape(-1), x), Tensor.eye(n));
     double first = Fx.concrete().norm2(), error = first;
-    Guard.requireFiniteError(NAME, 0, error);
+    Guards.requireFiniteError(NAME, 0, error);
     for (int k = 0; k < settings.maxIterations(); k++) {
       if (error <= settings.tol()) return new SolverResult(x.reshape(shape), k, error, true);
       Tensor s = H.matmul(Fx).neg();
@@ -98,7 +98,7 @@ public final class Broyden {
       x = xNext;
       Fx = FNext;
       error = Fx.concrete().norm2();
-      Guard.requireNotDiverged(NAME, k + 1, error, first);
+      Guards.requireNotDiverged(NAME, k + 1, error, first);
     }
     boolean converged = error <= settings.tol();
     return new SolverResult(x.reshape(shape), settings.maxIterations(), error, converged);
@@ -107,8 +107,8 @@ public final class Broyden {
   private Tensor flatF(Tensor x, int[] shape, Tensor[] theta, int iteration) {
     Tensor xs = x.reshape(shape);
     Tensor r = F.apply(xs, theta);
-    Guard.requireSameShape(NAME, "F(x, θ)", r, xs);
-    Guard.requireFinite(NAME, iteration, "F(x, θ)", r);
+    Guards.requireSameShape(NAME, "F(x, θ)", r, xs);
+    Guards.requireFinite(NAME, iteration, "F(x, θ)", r);
     return r.reshape(-1);
   }
 }

@@ -59,7 +59,7 @@ public final class FixedPointIteration {
    * @param init the starting point; not modified (its derivative is ignored in IMPLICIT mode)
    */
   public SolverResult run(Tensor init, Tensor... theta) {
-    Tensor x0 = Guard.start(NAME, init, settings.differentiation());
+    Tensor x0 = Guards.start(NAME, init, settings.differentiation());
     return Iterations.run(settings.differentiation(), optimality(), th -> iterate(x0, th), settings.linearSolver(),
         settings.implicitOptions(), theta);
   }
@@ -68,13 +68,13 @@ public final class FixedPointIteration {
     double first = Double.NaN, error = Double.NaN;
     for (int k = 1; k <= settings.maxIterations(); k++) {
       Tensor next = T.apply(x, theta);
-      Guard.requireSameShape(NAME, "T(x, θ)", next, x);
-      Guard.requireFinite(NAME, k, "T(x, θ)", next);
+      Guards.requireSameShape(NAME, "T(x, θ)", next, x);
+      Guards.requireFinite(NAME, k, "T(x, θ)", next);
       error = next.concrete().sub(x.concrete()).norm2();
       x = next;
       if (k == 1) first = error;
       if (error <= settings.tol()) return new SolverResult(x, k, error, true);
-      Guard.requireNotDiverged(NAME, k, error, first);
+      Guards.requireNotDiverged(NAME, k, error, first);
     }
     return new SolverResult(x, settings.maxIterations(), error, false);
   }

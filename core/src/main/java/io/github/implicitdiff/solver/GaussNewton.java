@@ -57,7 +57,7 @@ public final class GaussNewton {
 
   /** Iterates from the vector {@code init} (not modified; its derivative is ignored in IMPLICIT mode). */
   public SolverResult run(Tensor init, Tensor... theta) {
-    Tensor x0 = Guard.start(NAME, init, settings.differentiation());
+    Tensor x0 = Guards.start(NAME, init, settings.differentiation());
     LeastSquares.requireVector(NAME, x0);
     return Iterations.run(settings.differentiation(), optimality(), th -> iterate(x0, th), settings.linearSolver(),
         settings.implicitOptions(), theta);
@@ -72,8 +72,8 @@ public final class GaussNewton {
       error = LeastSquares.relativeGradient(J, res, g);
       if (k == 0) first = error;
       if (error <= settings.tol()) return new SolverResult(x, k, error, true);
-      Guard.requireNotDiverged(NAME, k, error, first);
-      Tensor delta = DifferentiableSolve.solve(J.T().matmul(J), g.neg());
+      Guards.requireNotDiverged(NAME, k, error, first);
+      Tensor delta = io.github.implicitdiff.linalg.DenseSolve.solve(J.T().matmul(J), g.neg());
       double slope = g.concrete().vdot(delta.concrete());
       double t = 1;
       Tensor xNext = x.add(delta), resNext = LeastSquares.residual(NAME, r, xNext, theta, k + 1);

@@ -13,7 +13,7 @@ final class LeastSquares {
   static Tensor residual(String solver, ResidualFunction r, Tensor x, Tensor[] theta, int iteration) {
     Tensor v = r.apply(x, theta);
     if (v.ndim() != 1) throw new ShapeException(solver + ": r(x, θ) must be a vector, got shape " + v.shapeString());
-    Guard.requireFinite(solver, iteration, "r(x, θ)", v);
+    Guards.requireFinite(solver, iteration, "r(x, θ)", v);
     return v;
   }
 

@@ -61,7 +61,7 @@ public final class LevenbergMarquardt {
 
   /** Iterates from the vector {@code init} (not modified; its derivative is ignored in IMPLICIT mode). */
   public SolverResult run(Tensor init, Tensor... theta) {
-    Tensor x0 = Guard.start(NAME, init, settings.differentiation());
+    Tensor x0 = Guards.start(NAME, init, settings.differentiation());
     LeastSquares.requireVector(NAME, x0);
     return Iterations.run(settings.differentiation(), optimality(), th -> iterate(x0, th), settings.linearSolver(),
         settings.implicitOptions(), theta);
@@ -77,9 +77,9 @@ public final class LevenbergMarquardt {
     double first = LeastSquares.relativeGradient(J, res, g), error = first;
     for (int k = 0; k < settings.maxIterations(); k++) {
       if (error <= settings.tol()) return new SolverResult(x, k, error, true);
-      Guard.requireNotDiverged(NAME, k, error, first);
+      Guards.requireNotDiverged(NAME, k, error, first);
       if (lambda > 1e16 * (1 + maxDiag)) return new SolverResult(x, k, error, false);
-      Tensor delta = DifferentiableSolve.solve(JtJ.add(Tensor.eye(n).mul(lambda)), g.neg());
+      Tensor delta = io.github.implicitdiff.linalg.DenseSolve.solve(JtJ.add(Tensor.eye(n).mul(lambda)), g.neg());
       Tensor xNext = x.add(delta);
       Tensor resNext = LeastSquares.residual(NAME, r, xNext, theta, k + 1);
       Tensor dc = delta.concrete();

@@ -28,7 +28,7 @@ class FixedPointSolversTest {
     /** the Jacobian of z* = (I − D W)⁻¹ D with D = diag(1 − z²). */
     Tensor jacobian(Tensor z) {
       Tensor D = Tensor.eye(N).mul(z.square().rsub(1.0));
-      return DifferentiableSolve.solve(Tensor.eye(N).sub(D.matmul(W)), D);
+      return io.github.implicitdiff.linalg.DenseSolve.solve(Tensor.eye(N).sub(D.matmul(W)), D);
     }
   }
 

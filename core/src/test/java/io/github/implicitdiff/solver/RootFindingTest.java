@@ -23,7 +23,7 @@ class RootFindingTest {
     }
 
     Tensor jacobian(Tensor x) {
-      return DifferentiableSolve.solve(A.add(Tensor.eye(A.dim(0)).mul(x.cos().mul(0.3))), Tensor.eye(A.dim(0)));
+      return io.github.implicitdiff.linalg.DenseSolve.solve(A.add(Tensor.eye(A.dim(0)).mul(x.cos().mul(0.3))), Tensor.eye(A.dim(0)));
     }
   }
 
