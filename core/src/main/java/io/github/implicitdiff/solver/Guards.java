@@ -1,10 +1,10 @@
 package io.github.implicitdiff.solver;
+
 import io.github.implicitdiff.linalg.NotConvergedException;
 import io.github.implicitdiff.tensor.NonFiniteException;
 import io.github.implicitdiff.tensor.ShapeException;
 import io.github.implicitdiff.tensor.Tensor;
 import java.util.Arrays;
-
 
 /** Input validation, the shared error measure and the divergence guards of the solvers. */
 final class Guards {
