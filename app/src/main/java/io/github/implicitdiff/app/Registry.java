@@ -3,6 +3,7 @@ package io.github.implicitdiff.app;
 import io.github.implicitdiff.app.experiments.GradTimingBenchmark;
 import io.github.implicitdiff.app.bench.AutodiffBenchmark;
 import io.github.implicitdiff.app.bench.ImplicitBenchmark;
+import io.github.implicitdiff.app.bench.SolversBenchmark;
 import io.github.implicitdiff.app.experiments.Brachistochrone;
 import io.github.implicitdiff.app.experiments.HelloGrad;
 import io.github.implicitdiff.app.experiments.JacobianPrecision;
@@ -46,7 +47,8 @@ public record Registry(List<Experiment> experiments, List<Benchmark> benchmarks)
         List.of(
             new GradTimingBenchmark(),
             new AutodiffBenchmark(),
-            new ImplicitBenchmark()
+            new ImplicitBenchmark(),
+            new SolversBenchmark()
         ));
   }
 
