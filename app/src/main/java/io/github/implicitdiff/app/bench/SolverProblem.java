@@ -22,6 +22,14 @@ interface SolverProblem {
   /** The solver's iterations for K iterations recorded on traced θ, then the reverse pass: the unrolled gradient. */
   Tensor unrolledGradient(int iterations);
 
+  /**
+   * The unrolled gradient by forward mode through the same K iterations (no tape: memory independent of K), for
+   * problems with a scalar θ; the fallback reference when the reverse-mode tape does not fit in the heap.
+   */
+  default java.util.Optional<Tensor> unrolledForwardGradient(int iterations) {
+    return java.util.Optional.empty();
+  }
+
   /** How many iterations {@link #unrolledGradient} records for a solve that took {@code solveIterations}. */
   default int unrolledIterations(int solveIterations) {
     return solveIterations;

@@ -104,26 +104,31 @@ public final class SolversBenchmark implements Benchmark {
       String unrolledKey = name.startsWith("lasso-proxgrad") ? "lasso-proxgrad" : name;
       Measured u = unrolledCache.get(unrolledKey);
       if (u == null) {
-        Tensor[] gu = new Tensor[1];
-        Timed t = time(quick, reps, () -> gu[0] = p.unrolledGradient(K));
-        u = new Measured(gu[0], t);
+        u = measureUnrolled(p, K, quick, reps);
         unrolledCache.put(unrolledKey, u);
       }
       double agreement = gi.sub(u.gradient()).norm2() / Math.max(u.gradient().norm2(), Double.MIN_NORMAL);
       if (!Double.isFinite(agreement))
         throw new IllegalStateException("bench solvers: " + name + ": non-finite gradients, implicit " + gi + ", unrolled " + u.gradient());
-      double speedup = u.time().seconds() / implicit.seconds();
-      table.row(name, iterations, solve.seconds(), implicit.seconds(), u.time().seconds(), speedup,
+      double unrolledSeconds = u.time() == null ? Double.NaN : u.time().seconds();
+      double speedup = unrolledSeconds / implicit.seconds();
+      output.note(String.format("%s: %d iterations, solve %.4g s, implicit %.4g s, unrolled %s, gradient agreement %.3g", name,
+          iterations, solve.seconds(), implicit.seconds(), u.time() == null ? u.failure() : String.format("%.4g s", unrolledSeconds),
+          agreement));
+      table.row(name, iterations, solve.seconds(), implicit.seconds(), u.time() == null ? "out of memory" : unrolledSeconds,
+          u.time() == null ? "-" : speedup,
           linearIterations + " " + linearMethod + " (" + linearSize + ")", agreement);
       output.note(p.describe());
-      rows.add(new JsonObject().put("name", name).put("solve_s", solve.seconds()).put("implicit_s", implicit.seconds())
-          .put("unrolled_s", u.time().seconds())
-          .put("iterations", iterations).put("unrolled_iterations", K).put("gradient_agreement", agreement)
-          .put("unrolled_over_implicit", speedup)
+      JsonObject row = new JsonObject().put("name", name).put("solve_s", solve.seconds()).put("implicit_s", implicit.seconds());
+      if (u.time() != null) row.put("unrolled_s", unrolledSeconds).put("unrolled_over_implicit", speedup);
+      else row.put("unrolled_failure", u.failure());
+      row.put("iterations", iterations).put("unrolled_iterations", K).put("gradient_agreement", agreement)
+          .put("gradient_agreement_reference", u.reference())
           .put("timed_runs", new JsonObject().put("solve", solve.runs()).put("implicit", implicit.runs())
-              .put("unrolled", u.time().runs())).put("linear_solve_iterations", linearIterations)
-          .put("linear_solve_size", linearSize).put("linear_solver", linearMethod)
-          .put("gradient_implicit", gi.toDoubleArray()).put("gradient_unrolled", u.gradient().toDoubleArray()).fields());
+              .put("unrolled", u.time() == null ? 0 : u.time().runs()))
+          .put("linear_solve_iterations", linearIterations).put("linear_solve_size", linearSize).put("linear_solver", linearMethod)
+          .put("gradient_implicit", gi.toDoubleArray()).put("gradient_unrolled", u.gradient().toDoubleArray());
+      rows.add(row.fields());
     }
     output.table(table);
     output.note("implicit_s = the solve plus the implicit derivative (one VJP); unrolled_s = the recorded run of the same number"
@@ -133,7 +138,30 @@ public final class SolversBenchmark implements Benchmark {
     return new Result(new JsonObject().put("quick", quick).put("problems", rows));
   }
 
-  private record Measured(Tensor gradient, Timed time) {}
+  /**
+   * The unrolled gradient and its time (null when the tape did not fit in the heap: {@code failure} says so and the
+   * gradient is then forward-mode unrolled, {@code reference} naming which).
+   */
+  private record Measured(Tensor gradient, Timed time, String failure, String reference) {}
+
+  /**
+   * Reverse-mode unrolled gradient and time; if its tape exhausts the heap (block coordinate descent records every
+   * block step), the forward-mode unrolled gradient, which keeps no tape, serves as the agreement reference.
+   */
+  private static Measured measureUnrolled(SolverProblem p, int K, boolean quick, int reps) {
+    Tensor[] gu = new Tensor[1];
+    try {
+      Timed t = time(quick, reps, () -> gu[0] = p.unrolledGradient(K));
+      return new Measured(gu[0], t, null, "unrolled reverse mode");
+    } catch (OutOfMemoryError e) {
+      gu[0] = null; // the tape is unreachable once the stack has unwound
+      String failure = "reverse-mode tape of " + K + " iterations exceeded the heap (-Xmx " + Runtime.getRuntime().maxMemory() / (1 << 20)
+          + " MB)";
+      Tensor forward = p.unrolledForwardGradient(K).orElseThrow(() -> new IllegalStateException("bench solvers: " + p.name()
+          + ": " + failure + " and the problem has no forward-mode reference; run with a larger heap (IMPLICITDIFF_JAVA_OPTS=-Xmx…)"));
+      return new Measured(forward, null, failure, "unrolled forward mode");
+    }
+  }
 
   /** A median time and the number of runs it is the median of. */
   private record Timed(double seconds, int runs) {}

@@ -120,6 +120,12 @@ final class SvmDualProblem implements SolverProblem {
   }
 
   @Override
+  public java.util.Optional<Tensor> unrolledForwardGradient(int iterations) {
+    return java.util.Optional.of(AD.jvp(l -> validationLoss(run(Differentiation.UNROLLED, Math.max(1, iterations), l).solution(), l),
+        lambda, Tensor.scalar(1)).outTangent());
+  }
+
+  @Override
   public Tensor unrolledGradient(int iterations) {
     return AD.grad(l -> validationLoss(run(Differentiation.UNROLLED, Math.max(1, iterations), l).solution(), l), lambda);
   }
