@@ -4,6 +4,7 @@ import io.github.implicitdiff.app.experiments.GradTimingBenchmark;
 import io.github.implicitdiff.app.bench.AutodiffBenchmark;
 import io.github.implicitdiff.app.bench.ImplicitBenchmark;
 import io.github.implicitdiff.app.bench.ReuseBenchmark;
+import io.github.implicitdiff.app.bench.SolversBenchmark;
 import io.github.implicitdiff.app.experiments.Brachistochrone;
 import io.github.implicitdiff.app.experiments.HelloGrad;
 import io.github.implicitdiff.app.experiments.JacobianPrecision;
@@ -50,7 +51,8 @@ public record Registry(List<Experiment> experiments, List<Benchmark> benchmarks)
             new GradTimingBenchmark(),
             new AutodiffBenchmark(),
             new ImplicitBenchmark(),
-            new ReuseBenchmark()
+            new ReuseBenchmark(),
+            new SolversBenchmark()
         ));
   }
 

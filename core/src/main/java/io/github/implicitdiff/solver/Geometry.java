@@ -38,13 +38,19 @@ interface Geometry {
   static Geometry entropic() {
     return new Geometry() {
       public Tensor step(Tensor x, Tensor grad, double eta, Tensor[] thetaG) {
-        return x.log().sub(grad.mul(eta)).softmax(x.ndim() - 1);
+        // log max(x, MIN_NORMAL): a coordinate that underflowed to 0 (mirror descent drives the zeros of a boundary
+        // solution down geometrically) keeps a finite log and a zero derivative instead of log 0 = −∞ and 1/0, which made
+        // every JVP/VJP of the step NaN; the value changes by at most e^−708 relative
+        return x.maximum(Double.MIN_NORMAL).log().sub(grad.mul(eta)).softmax(x.ndim() - 1);
       }
 
       public double distance(Tensor z, Tensor x) {
         double[] zs = z.toDoubleArray(), xs = x.toDoubleArray();
         double kl = 0;
-        for (int i = 0; i < zs.length; i++) kl += xs[i] * relativeEntropy(zs[i] / xs[i] - 1);
+        for (int i = 0; i < zs.length; i++) {
+          double xi = Math.max(xs[i], Double.MIN_NORMAL); // as in step: an underflowed 0 gave 0 · h(0/0) = NaN
+          kl += xi * relativeEntropy(zs[i] / xi - 1);
+        }
         return Math.max(kl, 0);
       }
 

@@ -30,10 +30,12 @@ public final class ProjectedGradient extends Optimizer<ProjectedGradient> {
   private final int projectionParameterCount;
   private final StepSize stepSize;
   private final boolean accelerated;
+  private final ActiveSetReduction activeSet;
 
   private ProjectedGradient(OptimizerSettings settings, Objective f, Projection projection, int projectionParameterCount,
-      StepSize stepSize, boolean accelerated) {
+      StepSize stepSize, boolean accelerated, ActiveSetReduction activeSet) {
     super(settings);
+    this.activeSet = activeSet;
     this.f = f;
     this.projection = projection;
     this.projectionParameterCount = projectionParameterCount;
@@ -51,18 +53,18 @@ public final class ProjectedGradient extends Optimizer<ProjectedGradient> {
       throw new IllegalArgumentException("ProjectedGradient: objective and projection must not be null");
     Theta.requireCount("ProjectedGradient", projectionParameterCount, "projection");
     return new ProjectedGradient(OptimizerSettings.defaults(10_000), f, projection, projectionParameterCount,
-        StepSize.backtracking(), false);
+        StepSize.backtracking(), false, null);
   }
 
   @Override
   ProjectedGradient with(OptimizerSettings s) {
-    return new ProjectedGradient(s, f, projection, projectionParameterCount, stepSize, accelerated);
+    return new ProjectedGradient(s, f, projection, projectionParameterCount, stepSize, accelerated, activeSet);
   }
 
   /** The step size rule (default {@link StepSize#backtracking()}). */
   public ProjectedGradient withStepSize(StepSize value) {
     if (value == null) throw new IllegalArgumentException("ProjectedGradient: stepSize must not be null");
-    return new ProjectedGradient(settings, f, projection, projectionParameterCount, value, accelerated);
+    return new ProjectedGradient(settings, f, projection, projectionParameterCount, value, accelerated, activeSet);
   }
 
   /**
@@ -79,7 +81,21 @@ public final class ProjectedGradient extends Optimizer<ProjectedGradient> {
 
   /** FISTA acceleration with adaptive restart (default off). */
   public ProjectedGradient withAcceleration(boolean value) {
-    return new ProjectedGradient(settings, f, projection, projectionParameterCount, stepSize, value);
+    return new ProjectedGradient(settings, f, projection, projectionParameterCount, stepSize, value, activeSet);
+  }
+
+  /**
+   * Differentiates through the active-set-reduced condition of {@code value} (for example
+   * {@link ActiveSetReduction#box()}): an |S|×|S| symmetric system on the free coordinates, solved
+   * by CG, instead of the full fixed-point system; null (the default) turns it off. IMPLICIT mode only.
+   */
+  public ProjectedGradient withActiveSetReduction(ActiveSetReduction value) {
+    return new ProjectedGradient(settings, f, projection, projectionParameterCount, stepSize, accelerated, value);
+  }
+
+  /** The active-set reduction of the implicit system, or null when the full system is used. */
+  public ActiveSetReduction activeSetReduction() {
+    return activeSet;
   }
 
   public StepSize stepSize() {
@@ -120,6 +136,14 @@ public final class ProjectedGradient extends Optimizer<ProjectedGradient> {
     Theta.split(name(), theta, projectionParameterCount, "projection");
     FirstOrderLoop loop = new FirstOrderLoop(name(), f, geometry(), stepSize, accelerated, maxIterations(), tol(), 1);
     DegeneracyCheck test = settings.degeneracyCheck();
+    if (activeSet != null && differentiation() == Differentiation.IMPLICIT && java.util.Arrays.stream(theta).anyMatch(Tensor::isTraced)) {
+      Guards.requireInputs(name(), init, theta);
+      Tensor x0 = init.concrete();
+      return ActiveSetSolve.run(name(), activeSet, f, projectionParameterCount, "projection", th -> {
+        Theta split = Theta.split(name(), th, projectionParameterCount, "projection");
+        return KinkConvention.inspect(loop.run(x0, split.objective(), split.operator()), test, f, stepSize.reference(), split);
+      }, settings.linearSolver(), settings.implicitOptions(), theta);
+    }
     return solve(init, theta, (x0, th) -> {
       Theta split = Theta.split(name(), th, projectionParameterCount, "projection");
       return KinkConvention.inspect(loop.run(x0, split.objective(), split.operator()), test, f, stepSize.reference(), split);

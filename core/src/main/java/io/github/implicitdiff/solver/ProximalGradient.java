@@ -34,10 +34,12 @@ public final class ProximalGradient extends Optimizer<ProximalGradient> {
   private final int proxParameterCount;
   private final StepSize stepSize;
   private final boolean accelerated;
+  private final ActiveSetReduction activeSet;
 
   private ProximalGradient(OptimizerSettings settings, Objective f, ProximalOperator prox, int proxParameterCount,
-      StepSize stepSize, boolean accelerated) {
+      StepSize stepSize, boolean accelerated, ActiveSetReduction activeSet) {
     super(settings);
+    this.activeSet = activeSet;
     this.f = f;
     this.prox = prox;
     this.proxParameterCount = proxParameterCount;
@@ -53,18 +55,18 @@ public final class ProximalGradient extends Optimizer<ProximalGradient> {
   public static ProximalGradient of(Objective f, ProximalOperator prox, int proxParameterCount) {
     if (f == null || prox == null) throw new IllegalArgumentException("ProximalGradient: objective and prox must not be null");
     Theta.requireCount("ProximalGradient", proxParameterCount, "prox");
-    return new ProximalGradient(OptimizerSettings.defaults(10_000), f, prox, proxParameterCount, StepSize.backtracking(), false);
+    return new ProximalGradient(OptimizerSettings.defaults(10_000), f, prox, proxParameterCount, StepSize.backtracking(), false, null);
   }
 
   @Override
   ProximalGradient with(OptimizerSettings s) {
-    return new ProximalGradient(s, f, prox, proxParameterCount, stepSize, accelerated);
+    return new ProximalGradient(s, f, prox, proxParameterCount, stepSize, accelerated, activeSet);
   }
 
   /** The step size rule (default {@link StepSize#backtracking()}); its reference step enters {@link #optimality()}. */
   public ProximalGradient withStepSize(StepSize value) {
     if (value == null) throw new IllegalArgumentException("ProximalGradient: stepSize must not be null");
-    return new ProximalGradient(settings, f, prox, proxParameterCount, value, accelerated);
+    return new ProximalGradient(settings, f, prox, proxParameterCount, value, accelerated, activeSet);
   }
 
   /**
@@ -81,7 +83,21 @@ public final class ProximalGradient extends Optimizer<ProximalGradient> {
 
   /** FISTA acceleration with adaptive restart (default off). */
   public ProximalGradient withAcceleration(boolean value) {
-    return new ProximalGradient(settings, f, prox, proxParameterCount, stepSize, value);
+    return new ProximalGradient(settings, f, prox, proxParameterCount, stepSize, value, activeSet);
+  }
+
+  /**
+   * Differentiates through the active-set-reduced condition of {@code value} (for example
+   * {@link ActiveSetReduction#lasso()}): an |S|×|S| symmetric system on the free coordinates, solved
+   * by CG, instead of the full fixed-point system; null (the default) turns it off. IMPLICIT mode only.
+   */
+  public ProximalGradient withActiveSetReduction(ActiveSetReduction value) {
+    return new ProximalGradient(settings, f, prox, proxParameterCount, stepSize, accelerated, value);
+  }
+
+  /** The active-set reduction of the implicit system, or null when the full system is used. */
+  public ActiveSetReduction activeSetReduction() {
+    return activeSet;
   }
 
   public StepSize stepSize() {
@@ -130,6 +146,14 @@ public final class ProximalGradient extends Optimizer<ProximalGradient> {
     Theta.split(name(), theta, proxParameterCount, "prox");
     FirstOrderLoop loop = new FirstOrderLoop(name(), f, geometry(), stepSize, accelerated, maxIterations(), tol(), 1);
     DegeneracyCheck test = settings.degeneracyCheck();
+    if (activeSet != null && differentiation() == Differentiation.IMPLICIT && java.util.Arrays.stream(theta).anyMatch(Tensor::isTraced)) {
+      Guards.requireInputs(name(), init, theta);
+      Tensor x0 = init.concrete();
+      return ActiveSetSolve.run(name(), activeSet, f, proxParameterCount, "prox", th -> {
+        Theta split = Theta.split(name(), th, proxParameterCount, "prox");
+        return KinkConvention.inspect(loop.run(x0, split.objective(), split.operator()), test, f, stepSize.reference(), split);
+      }, settings.linearSolver(), settings.implicitOptions(), theta);
+    }
     return solve(init, theta, (x0, th) -> {
       Theta split = Theta.split(name(), th, proxParameterCount, "prox");
       return KinkConvention.inspect(loop.run(x0, split.objective(), split.operator()), test, f, stepSize.reference(), split);
