@@ -1,13 +1,13 @@
 package io.github.implicitdiff.optimality;
 
-import io.github.implicitdiff.linalg.DenseSolve;
-import io.github.implicitdiff.projection.Projection;
-import io.github.implicitdiff.prox.ProximalOperator;
 import io.github.implicitdiff.autodiff.AD;
 import io.github.implicitdiff.implicit.FixedPointMap;
 import io.github.implicitdiff.implicit.Optimality;
 import io.github.implicitdiff.implicit.TupleOptimality;
-import io.github.implicitdiff.solver.Objective;
+import io.github.implicitdiff.linalg.DenseSolve;
+import io.github.implicitdiff.optimality.Objective;
+import io.github.implicitdiff.projection.Projection;
+import io.github.implicitdiff.prox.ProximalOperator;
 import io.github.implicitdiff.tensor.ShapeException;
 import io.github.implicitdiff.tensor.Tensor;
 import java.util.Arrays;

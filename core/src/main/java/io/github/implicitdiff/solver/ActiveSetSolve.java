@@ -7,6 +7,7 @@ import io.github.implicitdiff.implicit.ImplicitOptions;
 import io.github.implicitdiff.implicit.Optimality;
 import io.github.implicitdiff.linalg.LinearSolver;
 import io.github.implicitdiff.linalg.LinearSolvers;
+import io.github.implicitdiff.optimality.Objective;
 import io.github.implicitdiff.tensor.Tensor;
 import java.util.Arrays;
 import java.util.function.Function;

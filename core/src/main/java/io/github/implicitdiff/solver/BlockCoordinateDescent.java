@@ -4,6 +4,7 @@ import io.github.implicitdiff.autodiff.AD;
 import io.github.implicitdiff.autodiff.ValueAndGrad;
 import io.github.implicitdiff.implicit.Optimality;
 import io.github.implicitdiff.linalg.NotConvergedException;
+import io.github.implicitdiff.optimality.Objective;
 import io.github.implicitdiff.prox.ProximalOperator;
 import io.github.implicitdiff.tensor.Tensor;
 import java.util.Arrays;

@@ -1,5 +1,6 @@
 package io.github.implicitdiff.solver;
 
+import io.github.implicitdiff.optimality.Objective;
 import io.github.implicitdiff.solver.LineSearches.Point;
 import io.github.implicitdiff.solver.LineSearches.Step;
 import io.github.implicitdiff.tensor.Tensor;

@@ -1,6 +1,7 @@
 package io.github.implicitdiff.solver;
 
 import io.github.implicitdiff.autodiff.AD;
+import io.github.implicitdiff.optimality.Objective;
 import io.github.implicitdiff.projection.Degeneracy;
 import io.github.implicitdiff.tensor.Tensor;
 import java.util.Arrays;

@@ -1,16 +1,17 @@
 package io.github.implicitdiff.solver;
 
 import io.github.implicitdiff.implicit.Optimality;
-import io.github.implicitdiff.solver.LineSearches.Point;
-import io.github.implicitdiff.solver.LineSearches.Step;
-import io.github.implicitdiff.tensor.Tensor;
 import io.github.implicitdiff.linalg.LinearSolver;
 import io.github.implicitdiff.linalg.Preconditionable;
 import io.github.implicitdiff.linalg.Preconditioners;
+import io.github.implicitdiff.optimality.Objective;
+import io.github.implicitdiff.solver.LineSearches.Point;
+import io.github.implicitdiff.solver.LineSearches.Step;
+import io.github.implicitdiff.tensor.Tensor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Deque;
+import java.util.List;
 
 /**
  * Limited-memory BFGS for min_x f(x, θ), f smooth (x of any shape).

@@ -3,6 +3,7 @@ package io.github.implicitdiff.solver;
 import io.github.implicitdiff.autodiff.AD;
 import io.github.implicitdiff.autodiff.ValueAndGrad;
 import io.github.implicitdiff.linalg.NotConvergedException;
+import io.github.implicitdiff.optimality.Objective;
 import io.github.implicitdiff.tensor.Tensor;
 
 /**

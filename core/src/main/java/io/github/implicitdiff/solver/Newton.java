@@ -2,6 +2,7 @@ package io.github.implicitdiff.solver;
 
 import io.github.implicitdiff.autodiff.AD;
 import io.github.implicitdiff.implicit.Optimality;
+import io.github.implicitdiff.optimality.Objective;
 import io.github.implicitdiff.solver.LineSearches.Point;
 import io.github.implicitdiff.solver.LineSearches.Step;
 import io.github.implicitdiff.tensor.Tensor;

@@ -15,7 +15,7 @@ import io.github.implicitdiff.implicit.TupleOptimality;
 import io.github.implicitdiff.linalg.LinearSolvers;
 import io.github.implicitdiff.linalg.SingularMatrixException;
 import io.github.implicitdiff.loss.Objectives;
-import io.github.implicitdiff.solver.Objective;
+import io.github.implicitdiff.optimality.Objective;
 import io.github.implicitdiff.tensor.ShapeException;
 import io.github.implicitdiff.tensor.Tensor;
 import java.util.Arrays;

@@ -92,7 +92,7 @@ class ReadmeExamplesTest {
     io.github.implicitdiff.tensor.Tensor X = io.github.implicitdiff.tensor.Tensor.randn(rng, 200, 8),
         Xv = io.github.implicitdiff.tensor.Tensor.randn(rng, 100, 8);
     int[] y = rng.ints(200, 0, 3).toArray(), yv = rng.ints(100, 0, 3).toArray();
-    io.github.implicitdiff.solver.Objective f = (W, th) -> io.github.implicitdiff.loss.Objectives.l2MulticlassLogistic(W, th[0].exp(), X, y);
+    io.github.implicitdiff.optimality.Objective f = (W, th) -> io.github.implicitdiff.loss.Objectives.l2MulticlassLogistic(W, th[0].exp(), X, y);
     var unrolled = io.github.implicitdiff.solver.LBFGS.of(f).withTol(1e-11)
         .withDifferentiation(io.github.implicitdiff.solver.Differentiation.UNROLLED);
     double[] expected = io.github.implicitdiff.autodiff.AD.grad(th -> io.github.implicitdiff.loss.Objectives.multiclassLogistic(

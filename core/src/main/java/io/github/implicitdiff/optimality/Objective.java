@@ -1,4 +1,4 @@
-package io.github.implicitdiff.solver;
+package io.github.implicitdiff.optimality;
 
 import io.github.implicitdiff.tensor.Tensor;
 
