@@ -1,7 +1,7 @@
 package io.github.implicitdiff.solver;
 
-import io.github.implicitdiff.optimality.Objective;
 import io.github.implicitdiff.implicit.Optimality;
+import io.github.implicitdiff.optimality.Objective;
 import io.github.implicitdiff.projection.Projection;
 import io.github.implicitdiff.tensor.Tensor;
 

@@ -1,8 +1,8 @@
 package io.github.implicitdiff.solver;
 
-import io.github.implicitdiff.optimality.Objective;
 import io.github.implicitdiff.implicit.Implicit;
 import io.github.implicitdiff.implicit.Optimality;
+import io.github.implicitdiff.optimality.Objective;
 import io.github.implicitdiff.prox.ProximalOperator;
 import io.github.implicitdiff.tensor.Tensor;
 
