@@ -1,6 +1,6 @@
 package io.github.implicitdiff.autodiff;
 
-import io.github.implicitdiff.tensor.Primitive;
+import io.github.implicitdiff.tensor.JointPrimitive;
 import io.github.implicitdiff.tensor.Tensor;
 
 /**
@@ -9,7 +9,7 @@ import io.github.implicitdiff.tensor.Tensor;
  * obtained by differentiating the (linear) rule: for a VJP rule v(g), J t = ∇_g ⟨v(g), t⟩; for a JVP
  * rule j(t), gᵀJ = ∇_t ⟨g, j(t)⟩.
  */
-final class CustomFunction implements Primitive {
+final class CustomFunction implements JointPrimitive {
   private final String name;
   private final MultiInputFunction f;
   private final CustomJvpRule jvpRule;
@@ -82,19 +82,5 @@ final class CustomFunction implements Primitive {
       throw new IllegalStateException(name + ": " + what + " rule returned shape " + t.shapeString()
           + " for an output of shape " + out.shapeString());
     return t;
-  }
-
-  @Override
-  public Tensor jvp(int i, Tensor dxi, Tensor out, Tensor... x) {
-    Tensor[] dx = new Tensor[x.length];
-    dx[i] = dxi;
-    return jvpAll(dx, out, x);
-  }
-
-  @Override
-  public Tensor vjp(int i, Tensor g, Tensor out, Tensor... x) {
-    boolean[] needed = new boolean[x.length];
-    needed[i] = true;
-    return vjpAll(g, needed, out, x)[i];
   }
 }

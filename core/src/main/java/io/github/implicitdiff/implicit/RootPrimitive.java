@@ -8,7 +8,7 @@ import io.github.implicitdiff.linalg.LinearSolution;
 import io.github.implicitdiff.linalg.LinearSolver;
 import io.github.implicitdiff.linalg.NotConvergedException;
 import io.github.implicitdiff.linalg.SingularMatrixException;
-import io.github.implicitdiff.tensor.Primitive;
+import io.github.implicitdiff.tensor.JointPrimitive;
 import io.github.implicitdiff.tensor.ShapeException;
 import io.github.implicitdiff.tensor.Tensor;
 import java.util.Arrays;
@@ -27,7 +27,7 @@ import java.util.function.Function;
  * derivatives of derivatives are again implicit: Hessians and Jacobians through the solver work in any
  * mode combination. Every product by A, Aᵀ, B, Bᵀ is a JVP or VJP of F.
  */
-final class RootPrimitive implements Primitive {
+final class RootPrimitive implements JointPrimitive {
   private final String name;
   private final Optimality F;
   private final Function<Tensor[], Tensor> solver;
@@ -187,19 +187,5 @@ final class RootPrimitive implements Primitive {
     }
     options.report(new ImplicitDiagnostics(s, A.size(), Double.NaN, sol, warning));
     return sol.x();
-  }
-
-  @Override
-  public Tensor jvp(int i, Tensor dxi, Tensor out, Tensor... x) {
-    Tensor[] dx = new Tensor[x.length];
-    dx[i] = dxi;
-    return jvpAll(dx, out, x);
-  }
-
-  @Override
-  public Tensor vjp(int i, Tensor g, Tensor out, Tensor... x) {
-    boolean[] needed = new boolean[x.length];
-    needed[i] = true;
-    return vjpAll(g, needed, out, x)[i];
   }
 }

@@ -1,6 +1,6 @@
 package io.github.implicitdiff.linalg;
 
-import io.github.implicitdiff.tensor.Primitive;
+import io.github.implicitdiff.tensor.JointPrimitive;
 import io.github.implicitdiff.tensor.ShapeException;
 import io.github.implicitdiff.tensor.Tensor;
 
@@ -15,7 +15,7 @@ import io.github.implicitdiff.tensor.Tensor;
  * Tensor dxdb = AD.jacobian(v -> DenseSolve.solve(A, v), b);   // A⁻¹
  * }</pre>
  */
-public final class DenseSolve implements Primitive {
+public final class DenseSolve implements JointPrimitive {
   private static final DenseSolve INSTANCE = new DenseSolve();
 
   private DenseSolve() {}
@@ -55,24 +55,10 @@ public final class DenseSolve implements Primitive {
   }
 
   @Override
-  public Tensor jvp(int i, Tensor dxi, Tensor out, Tensor... x) {
-    Tensor[] dx = new Tensor[2];
-    dx[i] = dxi;
-    return jvpAll(dx, out, x);
-  }
-
-  @Override
   public Tensor[] vjpAll(Tensor g, boolean[] needed, Tensor out, Tensor... x) {
     Tensor gB = solve(x[0].T(), g);
     Tensor gA = null;
     if (needed[0]) gA = (out.ndim() == 1 ? gB.outer(out) : gB.matmul(out.T())).neg();
     return new Tensor[] {gA, needed[1] ? gB : null};
-  }
-
-  @Override
-  public Tensor vjp(int i, Tensor g, Tensor out, Tensor... x) {
-    boolean[] needed = new boolean[2];
-    needed[i] = true;
-    return vjpAll(g, needed, out, x)[i];
   }
 }
