@@ -20,6 +20,17 @@ final class Blas {
   static final long NATIVE_MIN_FLOPS = 512;
 
   static Tensor matmul(Tensor a, Tensor b, boolean transA, boolean transB) {
+    // A matrix and its cached transpose (Tensor.T()) share one off-heap mirror: Xᵀ·u runs as X with the
+    // transpose flag once X has a mirror, so the products with X and X.T() of a solver read the same memory.
+    Tensor pa = mirroredPartner(a), pb = mirroredPartner(b);
+    if (pa != null) {
+      a = pa;
+      transA = !transA;
+    }
+    if (pb != null) {
+      b = pb;
+      transB = !transB;
+    }
     int[] sa = a.shapeRef(), sb = b.shapeRef();
     int nd = sa.length;
     int ra = sa[nd - 2], ca = sa[nd - 1], rb = sb[nd - 2], cb = sb[nd - 1];
@@ -45,6 +56,13 @@ final class Blas {
     for (int p = 0; p < batch; p++)
       JavaKernel.gemm(transA, transB, m, n, k, x, p * ra * ca, y, p * rb * cb, c, p * m * n);
     return Tensor.wrap(c, out);
+  }
+
+  /** The matrix whose transpose {@code t} is (see {@link Tensor#T()}), when it has an off-heap mirror and t does not. */
+  private static Tensor mirroredPartner(Tensor t) {
+    Tensor partner = t.transposed;
+    if (partner == null || t.nativeMirror instanceof org.bytedeco.javacpp.DoublePointer) return null;
+    return partner.nativeMirror instanceof org.bytedeco.javacpp.DoublePointer ? partner : null;
   }
 
   /**

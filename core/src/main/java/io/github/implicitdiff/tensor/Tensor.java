@@ -26,7 +26,7 @@ public class Tensor {
   /** Cached off-heap copy used by the BLAS kernels (tensors are immutable, so it never goes stale). */
   volatile Object nativeMirror;
   /** Cached transpose of a concrete matrix (see {@link #T()}). */
-  private volatile Tensor transposed;
+  volatile Tensor transposed;
 
   /** Wraps {@code data} (not copied: callers hand over ownership). */
   Tensor(int[] shape, double[] data) {

@@ -238,4 +238,83 @@ class BlasTest {
       pool.shutdownNow();
     }
   }
+
+  @Test
+  void productsSplitAcrossThreadsByRowsAndByColumnsAgree() {
+    Random rng = new Random(71);
+    // above NativeGemm.GEMM_PARALLEL_MIN_FLOPS: m ≥ n splits the rows of C, m < n its columns; odd sizes
+    // leave unequal slices
+    int[][] shapes = {{301, 45, 199}, {45, 301, 199}, {97, 96, 95}, {9, 513, 64}, {513, 9, 64}};
+    for (int[] sh : shapes) {
+      assertTrue((long) sh[0] * sh[1] * sh[2] >= NativeGemm.GEMM_PARALLEL_MIN_FLOPS);
+      for (int t = 0; t < 4; t++) checkAllKernels(rng, (t & 1) != 0, (t & 2) != 0, sh[0], sh[1], sh[2]);
+    }
+    for (int t = 0; t < 4; t++) { // batched and split
+      boolean tA = (t & 1) != 0, tB = (t & 2) != 0;
+      Tensor a = operand(rng, tA, 3, 130, 70), b = operand(rng, tB, 3, 70, 90);
+      assertMatches(reference(tA, tB, 3, 130, 90, 70, a.values(), b.values()), Blas.matmul(a, b, tA, tB).values(),
+          "batched split tA=" + tA + " tB=" + tB);
+    }
+  }
+
+  @Test
+  void matrixVectorProductsSplitByRowsWithUnequalSlices() {
+    Random rng = new Random(72);
+    int rows = 1001, cols = 203; // above NativeGemm.GEMV_PARALLEL_MIN_ELEMENTS, rows odd
+    assertTrue((long) rows * cols >= NativeGemm.GEMV_PARALLEL_MIN_ELEMENTS);
+    Tensor A = Tensor.randn(rng, rows, cols);
+    for (int use = 0; use < 5; use++) {
+      Tensor v = Tensor.randn(rng, cols, 1), u = Tensor.randn(rng, rows, 1);
+      assertMatches(reference(false, false, 1, rows, 1, cols, A.values(), v.values()),
+          Blas.matmul(A, v, false, false).values(), "A v, use " + use);
+      assertMatches(reference(true, false, 1, cols, 1, rows, A.values(), u.values()),
+          Blas.matmul(A, u, true, false).values(), "Aᵀ u, use " + use);
+    }
+  }
+
+  @Test
+  void aMatrixAndItsCachedTransposeShareOneMirror() {
+    Random rng = new Random(73);
+    Tensor X = Tensor.randn(rng, 400, 90);
+    Tensor u = Tensor.randn(rng, 400, 1), v = Tensor.randn(rng, 90, 1);
+    for (int use = 0; use < 4; use++) Blas.matmul(X, v, false, false); // X gets its mirror
+    Tensor Xt = X.T();
+    for (int use = 0; use < 4; use++) {
+      assertMatches(reference(true, false, 1, 90, 1, 400, X.values(), u.values()), Blas.matmul(Xt, u, false, false).values(),
+          "Xᵀ u through X's mirror, use " + use);
+      Tensor G = Tensor.randn(rng, 400, 30);
+      assertMatches(reference(true, false, 1, 90, 30, 400, X.values(), G.values()), Blas.matmul(Xt, G, false, false).values(),
+          "Xᵀ G through X's mirror, use " + use);
+      assertMatches(reference(false, false, 1, 400, 400, 90, X.values(), Xt.values()), Blas.matmul(X, Xt, false, false).values(),
+          "X Xᵀ, use " + use);
+    }
+    if (NativeGemm.AVAILABLE) {
+      assertInstanceOf(DoublePointer.class, X.nativeMirror);
+      assertFalse(Xt.nativeMirror instanceof DoublePointer, "the transpose made a second off-heap copy");
+    }
+  }
+
+  @Test
+  void resultsDoNotDependOnWhetherThePoolWasFree() throws Exception {
+    Random rng = new Random(74);
+    Tensor A = Tensor.randn(rng, 700, 300), B = Tensor.randn(rng, 300, 250);
+    Tensor u = Tensor.randn(rng, 700, 1);
+    for (int use = 0; use < 3; use++) Blas.matmul(A, u, true, false);
+    double[] gemv = Blas.matmul(A, u, true, false).values(), gemm = Blas.matmul(A, B, false, false).values();
+    // four threads at once: most find the pool busy and run every slice themselves
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<double[][]>> futures = new ArrayList<>();
+      for (int task = 0; task < 8; task++)
+        futures.add(pool.submit(() -> new double[][] {Blas.matmul(A, u, true, false).values(),
+            Blas.matmul(A, B, false, false).values()}));
+      for (Future<double[][]> f : futures) {
+        double[][] r = f.get(60, TimeUnit.SECONDS);
+        assertArrayEquals(gemv, r[0], "Aᵀ u differs bitwise across threads");
+        assertArrayEquals(gemm, r[1], "A B differs bitwise across threads");
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 }
