@@ -59,9 +59,11 @@ final class CheckedOperator {
     return preconditioner != null;
   }
 
-  /** b − (A + εI) x. */
+  /** b − (A + εI) x; b itself (a copy) for x = 0, the usual start, without a product. */
   double[] residual(double[] b, double[] x, int iteration) {
-    return Vectors.subtract(b, apply(x, iteration));
+    boolean zero = true;
+    for (int i = 0; i < x.length && zero; i++) zero = x[i] == 0;
+    return zero ? b.clone() : Vectors.subtract(b, apply(x, iteration));
   }
 
   private double[] checked(Tensor out, String what, int iteration) {

@@ -65,6 +65,27 @@ class KrylovSolversTest {
     assertTrue(s.converged());
   }
 
+  @ParameterizedTest @ValueSource(longs = {1, 2, 3})
+  void fromZeroCgSpendsOneProductPerIterationPlusTheFinalResidual(long seed) {
+    var rng = new Random(seed);
+    int n = 30;
+    double[][] a = spd(rng, n, 0.5);
+    Tensor b = randomVector(rng, n);
+    int[] products = {0};
+    LinearOperator counted = LinearOperator.symmetric(n, v -> {
+      products[0]++;
+      return Tensor.of(matvec(a, v.toDoubleArray()));
+    });
+    LinearSolution s = LinearSolvers.cg().solve(counted, b);
+    assertTrue(s.converged());
+    // x0 = 0: the first residual is b without a product; the last is recomputed as b − A x
+    assertEquals(s.iterations() + 1, products[0]);
+    products[0] = 0;
+    LinearSolution warm = LinearSolvers.cg().solve(counted, b, b.mul(0.01));
+    assertEquals(warm.iterations() + 2, products[0], "a nonzero x0 costs one product for its residual");
+    assertTrue(relativeError(warm.x().toDoubleArray(), referenceSolve(a, b.toDoubleArray())) < 1e-8);
+  }
+
   @Test
   void zeroRightHandSideReturnsZeroAtOnce() {
     LinearOperator explodes = LinearOperator.symmetric(3, v -> { throw new AssertionError("no product expected"); });

@@ -22,7 +22,8 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  *   <li>grad_over_eval, hvp_over_eval: multinomial logistic loss f(W) = mean_i [logsumexp(X_i W) − (X_i W)_{y_i}],
  *       X n×d, W d×k; median time of AD.grad(f) and of AD.hvp(f) divided by that of f;</li>
  *   <li>matmul_gflops: a float64 N×N product through Tensor.matmul (2N³ flops), against cblas_dgemm called
- *       directly on off-heap buffers in the same run (the machine's best BLAS, no copies).</li>
+ *       directly on off-heap buffers in the same run with OpenBLAS's own threading on every core (the
+ *       machine's best BLAS, no copies).</li>
  * </ul>
  */
 public final class AutodiffBenchmark implements Benchmark {
@@ -112,15 +113,23 @@ public final class AutodiffBenchmark implements Benchmark {
     return s.length % 2 == 1 ? s[s.length / 2] : 0.5 * (s[s.length / 2 - 1] + s[s.length / 2]);
   }
 
-  /** Median seconds of cblas_dgemm on off-heap copies of A and B (NaN when OpenBLAS is not available). */
+  /**
+   * Median seconds of cblas_dgemm on off-heap copies of A and B, with OpenBLAS's own threads on every core
+   * (the library runs OpenBLAS single-threaded and splits products itself); NaN when OpenBLAS is not available.
+   */
   static double rawDgemmSeconds(Tensor A, Tensor B, int size, int reps) {
     try (DoublePointer a = new DoublePointer(A.toDoubleArray()); DoublePointer b = new DoublePointer(B.toDoubleArray());
         DoublePointer c = new DoublePointer((long) size * size)) {
-      return Timing.medianSeconds(3, reps, () -> {
-        openblas_nolapack.cblas_dgemm(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasNoTrans,
-            openblas_nolapack.CblasNoTrans, size, size, size, 1.0, a, size, b, size, 0.0, c, size);
-        return c.get(0);
-      });
+      openblas_nolapack.blas_set_num_threads(Runtime.getRuntime().availableProcessors());
+      try {
+        return Timing.medianSeconds(3, reps, () -> {
+          openblas_nolapack.cblas_dgemm(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasNoTrans,
+              openblas_nolapack.CblasNoTrans, size, size, size, 1.0, a, size, b, size, 0.0, c, size);
+          return c.get(0);
+        });
+      } finally {
+        openblas_nolapack.blas_set_num_threads(1);
+      }
     } catch (Throwable e) {
       return Double.NaN;
     }
