@@ -1,24 +1,28 @@
 package io.github.implicitdiff.tensor;
 
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
 /**
- * Runs the parts of a kernel at once: part 0 on the calling thread, part i on worker thread i − 1. The
- * native kernels split their work into {@link #PARTS} fixed slices (rows of a matrix) and call OpenBLAS
+ * Runs the parts of a kernel at once on the calling thread and a fixed set of worker threads. The native
+ * kernels split their work into at most {@link #PARTS} slices (rows of a matrix) and call OpenBLAS
  * single-threaded on each, so the library, not OpenBLAS, owns the parallelism.
  *
  * <p>Why: a data matrix read by every product of an iterative solver is then split the same way on every
- * call, so each core keeps its slice in its own cache (X of 1000×200 doubles, 1.6 MB, is two 0.8 MB slices
- * that each fit a 1 MB L2). Measured on a 2-core x86-64 against OpenBLAS's own threading, the product
- * pair Xᵀ(Xv): 27 µs against 49 µs at 1000×200, 0.9 ms against 1.3–2.4 ms at 5000×1000; dgemm 1024²:
- * 88 GFLOP/s, equal to OpenBLAS's own threading.
+ * call, and in a solver loop each slice keeps going to the same thread and core (X of 1000×200 doubles: its
+ * two 0.8 MB halves each fit a core's 1 MB L2). Measured on a 2-core x86-64 against OpenBLAS's own
+ * threading, the pair X v, Xᵀ u: 27 µs against 49 µs at 1000×200, 0.9 ms against 1.3–2.4 ms at 5000×1000;
+ * dgemm 1024²: 87–88 GFLOP/s, equal to OpenBLAS's own threading.
  *
- * <p>Workers spin briefly after each part (so the products of a solver loop hand over in well under a
- * microsecond), then park. The pool serves one caller at a time: a second thread that finds it busy, and a
- * part that itself calls {@code run}, execute every part in order on their own thread. Either way each part
- * does the same arithmetic, so results do not depend on which thread ran them.
+ * <p>The caller runs part 0 and then claims any part no worker has started, so a worker that is parked or
+ * descheduled costs time only if it has already claimed a part: the worst case is the serial time. Workers
+ * spin briefly after each part (so the products of a solver loop hand over in well under a microsecond),
+ * then park. The pool serves one caller at a time; a second thread that finds it busy, and a part that
+ * itself calls {@code run}, execute every part on their own thread. Each part does the same arithmetic
+ * whichever thread runs it, so results never depend on the scheduling.
  *
  * <p>The number of parts is the number of available processors (at most 8), or the system property
  * {@code implicitdiff.threads} (1 disables the workers).
@@ -29,7 +33,7 @@ final class Parallel {
   /** Parts of a split kernel: the caller plus the workers. */
   static final int PARTS = parts();
 
-  /** How long a worker spins for its next part before parking. */
+  /** How long a worker spins for its next job before parking. */
   private static final long SPIN_NANOS = 100_000;
 
   private static final AtomicBoolean BUSY = new AtomicBoolean();
@@ -62,18 +66,13 @@ final class Parallel {
       return;
     }
     try {
+      Job job = new Job(part, parts);
       Worker[] ws = workers();
-      for (int i = 1; i < parts; i++) ws[i - 1].submit(part, i);
-      Throwable failure = null;
-      try {
-        part.accept(0);
-      } catch (Throwable t) {
-        failure = t;
-      }
-      for (int i = 1; i < parts; i++) {
-        Throwable t = ws[i - 1].await();
-        if (failure == null) failure = t;
-      }
+      for (int i = 0; i < parts - 1; i++) ws[i].offer(job);
+      job.runPart(0);
+      for (int i; (i = job.claim()) >= 0; ) job.runPart(i);
+      job.awaitAll();
+      Throwable failure = job.failure;
       if (failure instanceof RuntimeException e) throw e;
       if (failure instanceof Error e) throw e;
       if (failure != null) throw new IllegalStateException(failure);
@@ -82,7 +81,7 @@ final class Parallel {
     }
   }
 
-  /** The bounds of part i of [0, n) split into parts near-equal slices. */
+  /** The start of slice i when [0, n) is cut into {@code parts} near-equal slices (start(n, parts, parts) = n). */
   static int start(int n, int parts, int i) {
     return (int) ((long) n * i / parts);
   }
@@ -102,14 +101,47 @@ final class Parallel {
     return ws;
   }
 
-  /** One worker: takes a part, runs it, reports completion; spins, then parks, between parts. */
+  /** One call's parts: 0 is the caller's, 1 … parts − 1 go to whoever claims them first. */
+  private static final class Job {
+    final IntConsumer part;
+    final int parts;
+    final AtomicInteger next = new AtomicInteger(1);
+    final AtomicInteger finished = new AtomicInteger();
+    volatile Throwable failure;
+
+    Job(IntConsumer part, int parts) {
+      this.part = part;
+      this.parts = parts;
+    }
+
+    /** An unclaimed part, or −1. */
+    int claim() {
+      if (next.get() >= parts) return -1;
+      int i = next.getAndIncrement();
+      return i < parts ? i : -1;
+    }
+
+    void runPart(int i) {
+      try {
+        part.accept(i);
+      } catch (Throwable t) {
+        if (failure == null) failure = t;
+      } finally {
+        finished.incrementAndGet();
+      }
+    }
+
+    void awaitAll() {
+      while (finished.get() < parts) Thread.onSpinWait();
+    }
+  }
+
+  /** One worker: claims parts of the job offered last; spins, then parks, between jobs. */
   private static final class Worker implements Runnable {
     private final Thread thread;
-    private volatile IntConsumer task;
-    private volatile int index;
-    private volatile boolean done = true;
+    /** The job offered last, cleared by the worker when done (so it does not keep the job's buffers alive). */
+    private final AtomicReference<Job> job = new AtomicReference<>();
     private volatile boolean parked;
-    private volatile Throwable failure;
 
     Worker(int id) {
       thread = new Thread(this, "implicitdiff-kernel-" + id);
@@ -117,45 +149,33 @@ final class Parallel {
       thread.start();
     }
 
-    void submit(IntConsumer part, int i) {
-      failure = null;
-      index = i;
-      done = false;
-      task = part; // publishes index and done
+    void offer(Job j) {
+      job.set(j);
       if (parked) LockSupport.unpark(thread);
-    }
-
-    Throwable await() {
-      while (!done) Thread.onSpinWait();
-      return failure;
     }
 
     @Override
     public void run() {
       IN_WORKER.set(true);
       while (true) {
-        IntConsumer t = take();
-        try {
-          t.accept(index);
-        } catch (Throwable e) {
-          failure = e;
-        }
-        task = null;
-        done = true;
+        Job j = take();
+        for (int i; (i = j.claim()) >= 0; ) j.runPart(i);
+        job.compareAndSet(j, null);
       }
     }
 
-    private IntConsumer take() {
+    /** The offered job: spin for a while, then park until one is offered. */
+    private Job take() {
       long spinUntil = System.nanoTime() + SPIN_NANOS;
       while (true) {
-        IntConsumer t = task;
-        if (t != null) return t;
+        Job j = job.get();
+        if (j != null) return j;
         if (System.nanoTime() < spinUntil) {
           Thread.onSpinWait();
           continue;
         }
         parked = true;
-        if (task == null) LockSupport.park(this);
+        if (job.get() == null) LockSupport.park(this);
         parked = false;
         spinUntil = System.nanoTime() + SPIN_NANOS;
       }
