@@ -37,28 +37,15 @@ public final class BiCgStab extends IterativeSolver<BiCgStab> {
   }
 
   @Override
-  Outcome iterate(CheckedOperator A, double[] b, double[] x, double bNorm, double tol, int maxIterations) {
-    int iterations = 0;
-    double previousStart = Double.POSITIVE_INFINITY;
-    String lastBreakdown = null;
-    for (int restart = 0; ; restart++) {
-      double[] r = A.residual(b, x, iterations);
-      double rNorm = Vectors.norm(r);
-      if (rNorm <= tol * bNorm || iterations >= maxIterations) return new Outcome(x, iterations, rNorm, null);
-      if (rNorm >= previousStart)
-        return new Outcome(x, iterations, rNorm, "stagnated" + (lastBreakdown == null ? "" : " after a breakdown (" + lastBreakdown + ")")
-            + "; the operator may be singular, otherwise try gmres() or a preconditioner");
-      previousStart = rNorm;
-      Cycle cycle = cycle(A, r, x, bNorm, tol, maxIterations, iterations);
-      iterations = cycle.iterations;
-      lastBreakdown = cycle.breakdown;
-    }
+  String stagnation(String lastBreakdown) {
+    return "stagnated" + (lastBreakdown == null ? "" : " after a breakdown (" + lastBreakdown + ")")
+        + "; the operator may be singular, otherwise try gmres() or a preconditioner";
   }
 
-  private record Cycle(int iterations, String breakdown) {}
-
   /** Runs BiCGSTAB from residual r (modified) until convergence of the recursive residual, the budget or a breakdown. */
-  private Cycle cycle(CheckedOperator A, double[] r, double[] x, double bNorm, double tol, int maxIterations, int iterations) {
+  @Override
+  Pass pass(CheckedOperator A, double[] r, double rNorm, double[] x, double bNorm, double tol, int maxIterations,
+      int iterations) {
     int n = r.length;
     double[] shadow = r.clone();
     double shadowNorm = Vectors.norm(shadow);
@@ -67,28 +54,28 @@ public final class BiCgStab extends IterativeSolver<BiCgStab> {
     while (iterations < maxIterations) {
       double rhoNext = Vectors.dot(shadow, r);
       if (Math.abs(rhoNext) <= BREAKDOWN * shadowNorm * Vectors.norm(r))
-        return new Cycle(iterations, "ρ = r̂ᵀr ≈ 0 at iteration " + iterations);
+        return new Pass(iterations, "ρ = r̂ᵀr ≈ 0 at iteration " + iterations);
       double beta = (rhoNext / rho) * (alpha / omega);
       for (int i = 0; i < n; i++) p[i] = r[i] + beta * (p[i] - omega * v[i]);
       double[] pHat = A.precondition(p, iterations);
       v = A.apply(pHat, iterations);
       double shadowV = Vectors.dot(shadow, v);
-      if (shadowV == 0) return new Cycle(iterations, "r̂ᵀA p = 0 at iteration " + iterations);
+      if (shadowV == 0) return new Pass(iterations, "r̂ᵀA p = 0 at iteration " + iterations);
       alpha = rhoNext / shadowV;
       Vectors.axpy(alpha, pHat, x);
       Vectors.axpy(-alpha, v, r); // r now holds s = r − α v
       iterations++;
-      if (Vectors.norm(r) <= tol * bNorm) return new Cycle(iterations, null);
+      if (Vectors.norm(r) <= tol * bNorm) return new Pass(iterations, null);
       double[] sHat = A.precondition(r, iterations);
       double[] t = A.apply(sHat, iterations);
       double tt = Vectors.dot(t, t);
       omega = tt == 0 ? 0 : Vectors.dot(t, r) / tt;
-      if (omega == 0) return new Cycle(iterations, "ω = tᵀs / tᵀt = 0 at iteration " + iterations);
+      if (omega == 0) return new Pass(iterations, "ω = tᵀs / tᵀt = 0 at iteration " + iterations);
       Vectors.axpy(omega, sHat, x);
       Vectors.axpy(-omega, t, r);
-      if (Vectors.norm(r) <= tol * bNorm) return new Cycle(iterations, null);
+      if (Vectors.norm(r) <= tol * bNorm) return new Pass(iterations, null);
       rho = rhoNext;
     }
-    return new Cycle(iterations, null);
+    return new Pass(iterations, null);
   }
 }

@@ -3,6 +3,7 @@ package io.github.implicitdiff.linalg;
 import io.github.implicitdiff.tensor.NonFiniteException;
 import io.github.implicitdiff.tensor.ShapeException;
 import io.github.implicitdiff.tensor.Tensor;
+import java.util.Objects;
 
 /**
  * The operator v ↦ (A + εI) v on double[], as the solvers see it: checks the shape and finiteness of
@@ -76,6 +77,13 @@ final class CheckedOperator {
         throw new NonFiniteException(method + ": " + what + " produced " + y[i] + " at index " + i + " (iteration " + iteration
             + "); the operator is not finite at this point or the iteration diverged");
     return y;
+  }
+
+  /** Checks that A and b are given and that b has shape (n,) and finite values; returns its values. */
+  static double[] requireProblem(String method, LinearOperator A, Tensor b) {
+    Objects.requireNonNull(A, method + ": operator A");
+    Objects.requireNonNull(b, method + ": right-hand side b");
+    return requireRightHandSide(method, A, b, "b");
   }
 
   /** Checks b (shape (n,), finite) and returns its values. */

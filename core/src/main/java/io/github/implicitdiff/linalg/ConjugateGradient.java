@@ -39,40 +39,43 @@ public final class ConjugateGradient extends IterativeSolver<ConjugateGradient> 
   }
 
   @Override
-  Outcome iterate(CheckedOperator A, double[] b, double[] x, double bNorm, double tol, int maxIterations) {
-    int iterations = 0;
-    double previousStart = Double.POSITIVE_INFINITY;
-    for (int refinement = 0; ; refinement++) {
-      double[] r = A.residual(b, x, iterations);
-      double rNorm = Vectors.norm(r);
-      if (rNorm <= tol * bNorm || iterations >= maxIterations) return new Outcome(x, iterations, rNorm, null);
-      if (refinement >= MAX_REFINEMENTS || rNorm >= previousStart)
-        return new Outcome(x, iterations, rNorm, "the true residual stagnated at the attainable accuracy; loosen tol");
-      previousStart = rNorm;
-      double[] z = A.precondition(r, iterations);
-      double[] p = z.clone();
-      double rz = Vectors.dot(r, z);
-      requirePositivePreconditioner(rz, iterations);
-      while (iterations < maxIterations) {
-        double[] q = A.apply(p, iterations);
-        double curvature = Vectors.dot(p, q); // pᵀ(A + εI)p
-        if (!(curvature > 0))
-          throw new SingularMatrixException("cg: curvature pᵀAp = " + curvature + " ≤ 0 at iteration " + iterations
-              + ": the operator is not positive definite; use gmres() or bicgstab() for an indefinite or nonsymmetric "
-              + "operator, or add a ridge term (withRidge) if it is only positive semidefinite");
-        double alpha = rz / curvature;
-        Vectors.axpy(alpha, p, x);
-        Vectors.axpy(-alpha, q, r);
-        iterations++;
-        if (Vectors.norm(r) <= tol * bNorm) break;
-        z = A.precondition(r, iterations);
-        double rzNext = Vectors.dot(r, z);
-        requirePositivePreconditioner(rzNext, iterations);
-        double beta = rzNext / rz;
-        for (int i = 0; i < p.length; i++) p[i] = z[i] + beta * p[i];
-        rz = rzNext;
-      }
+  int maxPasses() {
+    return MAX_REFINEMENTS;
+  }
+
+  @Override
+  String stagnation(String lastBreakdown) {
+    return "the true residual stagnated at the attainable accuracy; loosen tol";
+  }
+
+  /** Hestenes–Stiefel CG from the residual r until the recursive residual meets the tolerance or the budget. */
+  @Override
+  Pass pass(CheckedOperator A, double[] r, double rNorm, double[] x, double bNorm, double tol, int maxIterations,
+      int iterations) {
+    double[] z = A.precondition(r, iterations);
+    double[] p = z.clone();
+    double rz = Vectors.dot(r, z);
+    requirePositivePreconditioner(rz, iterations);
+    while (iterations < maxIterations) {
+      double[] q = A.apply(p, iterations);
+      double curvature = Vectors.dot(p, q); // pᵀ(A + εI)p
+      if (!(curvature > 0))
+        throw new SingularMatrixException("cg: curvature pᵀAp = " + curvature + " ≤ 0 at iteration " + iterations
+            + ": the operator is not positive definite; use gmres() or bicgstab() for an indefinite or nonsymmetric "
+            + "operator, or add a ridge term (withRidge) if it is only positive semidefinite");
+      double alpha = rz / curvature;
+      Vectors.axpy(alpha, p, x);
+      Vectors.axpy(-alpha, q, r);
+      iterations++;
+      if (Vectors.norm(r) <= tol * bNorm) break;
+      z = A.precondition(r, iterations);
+      double rzNext = Vectors.dot(r, z);
+      requirePositivePreconditioner(rzNext, iterations);
+      double beta = rzNext / rz;
+      for (int i = 0; i < p.length; i++) p[i] = z[i] + beta * p[i];
+      rz = rzNext;
     }
+    return new Pass(iterations, null);
   }
 
   private void requirePositivePreconditioner(double rz, int iterations) {

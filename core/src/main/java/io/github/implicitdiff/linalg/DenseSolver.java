@@ -1,7 +1,6 @@
 package io.github.implicitdiff.linalg;
 
 import io.github.implicitdiff.tensor.Tensor;
-import java.util.Objects;
 
 /**
  * A direct solver for (A + εI) x = b: densifies A ({@link DenseOperator#matrix()} as is, otherwise
@@ -55,9 +54,7 @@ public abstract class DenseSolver<S extends DenseSolver<S>> implements LinearSol
 
   @Override
   public final LinearSolution solve(LinearOperator A, Tensor b, Tensor x0) {
-    Objects.requireNonNull(A, method() + ": operator A");
-    Objects.requireNonNull(b, method() + ": right-hand side b");
-    double[] bValues = CheckedOperator.requireRightHandSide(method(), A, b, "b");
+    double[] bValues = CheckedOperator.requireProblem(method(), A, b);
     int n = bValues.length;
     double bNorm = Vectors.norm(bValues);
     if (bNorm == 0) return new LinearSolution(Tensor.zeros(n), 0, 0, true, method());

@@ -52,21 +52,14 @@ public final class Gmres extends IterativeSolver<Gmres> {
   }
 
   @Override
-  Outcome iterate(CheckedOperator A, double[] b, double[] x, double bNorm, double tol, int maxIterations) {
-    int n = b.length;
-    int m = Math.min(restart, n);
-    int iterations = 0;
-    double previousStart = Double.POSITIVE_INFINITY;
-    while (true) {
-      double[] r = A.residual(b, x, iterations);
-      double beta = Vectors.norm(r);
-      if (beta <= tol * bNorm || iterations >= maxIterations) return new Outcome(x, iterations, beta, null);
-      if (beta >= previousStart)
-        return new Outcome(x, iterations, beta, "stagnated: a restart cycle did not lower the residual; "
-            + "raise the restart length (withRestart) or use a preconditioner");
-      previousStart = beta;
-      iterations = cycle(A, r, beta, x, m, bNorm, tol, maxIterations, iterations);
-    }
+  String stagnation(String lastBreakdown) {
+    return "stagnated: a restart cycle did not lower the residual; raise the restart length (withRestart) or use a preconditioner";
+  }
+
+  @Override
+  Pass pass(CheckedOperator A, double[] r, double rNorm, double[] x, double bNorm, double tol, int maxIterations,
+      int iterations) {
+    return new Pass(cycle(A, r, rNorm, x, Math.min(restart, r.length), bNorm, tol, maxIterations, iterations), null);
   }
 
   /** One GMRES(m) cycle from residual r with norm beta; updates x in place, returns the new iteration count. */

@@ -43,10 +43,44 @@ public abstract class IterativeSolver<S extends IterativeSolver<S>> implements P
   abstract int defaultMaxIterations(int n);
 
   /**
-   * Runs the iteration from x (modified in place) and returns its outcome; the outcome's residual norm must be
-   * the true ‖b − (A + εI) x‖ of the returned x.
+   * One pass of the method from the true residual r = b − (A + εI) x (norm rNorm, both modified in place),
+   * run until its own residual estimate reaches tol·bNorm, the budget, a restart point or a breakdown.
+   * {@code iterations} counts the iterations before this pass.
    */
-  abstract Outcome iterate(CheckedOperator A, double[] b, double[] x, double bNorm, double tol, int maxIterations);
+  abstract Pass pass(CheckedOperator A, double[] r, double rNorm, double[] x, double bNorm, double tol, int maxIterations,
+      int iterations);
+
+  /** What a pass returns: the iteration count after it, and the breakdown that ended it (null if none). */
+  record Pass(int iterations, String breakdown) {}
+
+  /** Why the iteration stopped when a pass did not lower the true residual (or the restarts ran out). */
+  abstract String stagnation(String lastBreakdown);
+
+  /** How many passes may start from a true residual (unlimited unless a method caps its refinements). */
+  int maxPasses() {
+    return Integer.MAX_VALUE;
+  }
+
+  /**
+   * Runs passes from x (modified in place), each from a freshly computed true residual, until that residual
+   * meets the tolerance, the budget is spent, or a pass fails to lower it (stagnation); the outcome's residual
+   * norm is the true ‖b − (A + εI) x‖ of the returned x.
+   */
+  final Outcome iterate(CheckedOperator A, double[] b, double[] x, double bNorm, double tol, int maxIterations) {
+    int iterations = 0;
+    double previousStart = Double.POSITIVE_INFINITY;
+    String lastBreakdown = null;
+    for (int passes = 0; ; passes++) {
+      double[] r = A.residual(b, x, iterations);
+      double rNorm = Vectors.norm(r);
+      if (rNorm <= tol * bNorm || iterations >= maxIterations) return new Outcome(x, iterations, rNorm, null);
+      if (passes >= maxPasses() || rNorm >= previousStart) return new Outcome(x, iterations, rNorm, stagnation(lastBreakdown));
+      previousStart = rNorm;
+      Pass pass = pass(A, r, rNorm, x, bNorm, tol, maxIterations, iterations);
+      iterations = pass.iterations();
+      lastBreakdown = pass.breakdown();
+    }
+  }
 
   /** What an iteration returns: the solution, iterations used, its true residual norm, and why it stopped if unconverged. */
   record Outcome(double[] x, int iterations, double residualNorm, String note) {}
@@ -111,9 +145,7 @@ public abstract class IterativeSolver<S extends IterativeSolver<S>> implements P
 
   @Override
   public final LinearSolution solve(LinearOperator A, Tensor b, Tensor x0) {
-    Objects.requireNonNull(A, method() + ": operator A");
-    Objects.requireNonNull(b, method() + ": right-hand side b");
-    double[] bValues = CheckedOperator.requireRightHandSide(method(), A, b, "b");
+    double[] bValues = CheckedOperator.requireProblem(method(), A, b);
     int n = bValues.length;
     double bNorm = Vectors.norm(bValues);
     if (bNorm == 0) return new LinearSolution(Tensor.zeros(n), 0, 0, true, method());

@@ -40,46 +40,49 @@ public final class NormalConjugateGradient extends IterativeSolver<NormalConjuga
   }
 
   @Override
-  Outcome iterate(CheckedOperator A, double[] b, double[] x, double bNorm, double tol, int maxIterations) {
-    int iterations = 0;
-    double previousStart = Double.POSITIVE_INFINITY;
-    for (int refinement = 0; ; refinement++) {
-      double[] r = A.residual(b, x, iterations);
-      double rNorm = Vectors.norm(r);
-      if (rNorm <= tol * bNorm || iterations >= maxIterations) return new Outcome(x, iterations, rNorm, null);
-      if (refinement >= MAX_REFINEMENTS || rNorm >= previousStart)
-        return new Outcome(x, iterations, rNorm, "the true residual stagnated; A may be singular (the least-squares "
-            + "solution does not solve A x = b) or tol is below the attainable accuracy");
-      previousStart = rNorm;
-      double[] s = A.applyTranspose(r, iterations); // s = Aᵀ r, the normal-equation residual
-      double[] z = A.precondition(s, iterations);
-      double[] p = z.clone();
-      double gamma = Vectors.dot(s, z);
-      if (gamma == 0)
-        throw new SingularMatrixException("normalCg: Aᵀ r = 0 with relative residual " + rNorm / bNorm
-            + ": x already minimises ‖b − A x‖, so A is singular and b is not in its range; add a ridge term (withRidge)");
-      requirePositive(gamma, iterations);
-      while (iterations < maxIterations) {
-        double[] q = A.apply(p, iterations);
-        double qq = Vectors.dot(q, q); // pᵀAᵀA p
-        if (qq == 0)
-          throw new SingularMatrixException("normalCg: A p = 0 for a nonzero search direction p at iteration " + iterations
-              + ": the operator is singular; add a ridge term (withRidge)");
-        double alpha = gamma / qq;
-        Vectors.axpy(alpha, p, x);
-        Vectors.axpy(-alpha, q, r);
-        iterations++;
-        if (Vectors.norm(r) <= tol * bNorm) break;
-        s = A.applyTranspose(r, iterations);
-        z = A.precondition(s, iterations);
-        double gammaNext = Vectors.dot(s, z);
-        if (gammaNext == 0) break; // least-squares stationary: the outer loop decides convergence or stagnation
-        requirePositive(gammaNext, iterations);
-        double beta = gammaNext / gamma;
-        for (int i = 0; i < p.length; i++) p[i] = z[i] + beta * p[i];
-        gamma = gammaNext;
-      }
+  int maxPasses() {
+    return MAX_REFINEMENTS;
+  }
+
+  @Override
+  String stagnation(String lastBreakdown) {
+    return "the true residual stagnated; A may be singular (the least-squares solution does not solve A x = b) "
+        + "or tol is below the attainable accuracy";
+  }
+
+  /** CGLS from the residual r of the original system until it meets the tolerance, the budget or Aᵀr = 0. */
+  @Override
+  Pass pass(CheckedOperator A, double[] r, double rNorm, double[] x, double bNorm, double tol, int maxIterations,
+      int iterations) {
+    double[] s = A.applyTranspose(r, iterations); // s = Aᵀ r, the normal-equation residual
+    double[] z = A.precondition(s, iterations);
+    double[] p = z.clone();
+    double gamma = Vectors.dot(s, z);
+    if (gamma == 0)
+      throw new SingularMatrixException("normalCg: Aᵀ r = 0 with relative residual " + rNorm / bNorm
+          + ": x already minimises ‖b − A x‖, so A is singular and b is not in its range; add a ridge term (withRidge)");
+    requirePositive(gamma, iterations);
+    while (iterations < maxIterations) {
+      double[] q = A.apply(p, iterations);
+      double qq = Vectors.dot(q, q); // pᵀAᵀA p
+      if (qq == 0)
+        throw new SingularMatrixException("normalCg: A p = 0 for a nonzero search direction p at iteration " + iterations
+            + ": the operator is singular; add a ridge term (withRidge)");
+      double alpha = gamma / qq;
+      Vectors.axpy(alpha, p, x);
+      Vectors.axpy(-alpha, q, r);
+      iterations++;
+      if (Vectors.norm(r) <= tol * bNorm) break;
+      s = A.applyTranspose(r, iterations);
+      z = A.precondition(s, iterations);
+      double gammaNext = Vectors.dot(s, z);
+      if (gammaNext == 0) break; // least-squares stationary: the next true residual decides convergence or stagnation
+      requirePositive(gammaNext, iterations);
+      double beta = gammaNext / gamma;
+      for (int i = 0; i < p.length; i++) p[i] = z[i] + beta * p[i];
+      gamma = gammaNext;
     }
+    return new Pass(iterations, null);
   }
 
   private static void requirePositive(double gamma, int iterations) {
