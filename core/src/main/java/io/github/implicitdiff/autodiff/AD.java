@@ -62,8 +62,8 @@ public final class AD {
       Tensor[] out = f.apply(in);
       Tensor[] value = new Tensor[out.length], tangent = new Tensor[out.length];
       for (int k = 0; k < out.length; k++) {
-        if (out[k] instanceof JvpTrace.JvpTracer t && t.trace == trace) {
-          value[k] = t.primal;
+        if (out[k] instanceof JvpTrace.JvpTracer t && t.trace() == trace) {
+          value[k] = t.primal();
           tangent[k] = t.tangent;
         } else {
           value[k] = out[k];
@@ -117,7 +117,7 @@ public final class AD {
       Levels.exit();
     }
     Tensor[] value = new Tensor[out.length];
-    for (int k = 0; k < out.length; k++) value[k] = trace.idOf(out[k]) >= 0 ? ((ReverseTrace.ReverseTracer) out[k]).primal : out[k];
+    for (int k = 0; k < out.length; k++) value[k] = trace.idOf(out[k]) >= 0 ? ((ReverseTrace.ReverseTracer) out[k]).primal() : out[k];
     Pullback pb = g -> {
       if (g.length != out.length)
         throw new IllegalArgumentException("pullback: " + out.length + " outputs but " + g.length + " cotangents");

@@ -27,8 +27,8 @@ final class JvpTrace implements Trace {
     Tensor[] primals = new Tensor[args.length];
     Tensor[] tangents = new Tensor[args.length];
     for (int i = 0; i < args.length; i++) {
-      if (args[i] instanceof JvpTracer t && t.trace == this) {
-        primals[i] = t.primal;
+      if (args[i] instanceof JvpTracer t && t.trace() == this) {
+        primals[i] = t.primal();
         tangents[i] = t.tangent;
       } else {
         primals[i] = args[i];
@@ -41,25 +41,12 @@ final class JvpTrace implements Trace {
 
   /** A value at this level with its tangent. */
   static final class JvpTracer extends Tracer {
-    final JvpTrace trace;
-    final Tensor primal;
     final Tensor tangent;
 
     JvpTracer(JvpTrace trace, Tensor primal, Tensor tangent) {
-      super(primal);
-      this.trace = trace;
-      this.primal = primal;
+      super(trace, primal);
       this.tangent = tangent;
     }
-
-    @Override
-    public Trace trace() {
-      return trace;
-    }
-
-    @Override
-    public Tensor primal() {
-      return primal;
-    }
   }
+
 }

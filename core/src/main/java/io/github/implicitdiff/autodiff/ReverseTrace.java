@@ -38,8 +38,8 @@ final class ReverseTrace implements Trace {
     int[] ids = new int[args.length];
     boolean any = false;
     for (int i = 0; i < args.length; i++) {
-      if (args[i] instanceof ReverseTracer t && t.trace == this) {
-        primals[i] = t.primal;
+      if (args[i] instanceof ReverseTracer t && t.trace() == this) {
+        primals[i] = t.primal();
         ids[i] = t.id;
         any |= p.differentiable(i);
       } else {
@@ -56,7 +56,7 @@ final class ReverseTrace implements Trace {
 
   /** The id of {@code x} on this tape, or −1 when x does not depend on this level's inputs. */
   int idOf(Tensor x) {
-    return x instanceof ReverseTracer t && t.trace == this ? t.id : -1;
+    return x instanceof ReverseTracer t && t.trace() == this ? t.id : -1;
   }
 
   /** Cotangents of {@code inputs} given cotangents {@code g} of {@code outputs} (zero where absent). */
@@ -92,25 +92,12 @@ final class ReverseTrace implements Trace {
 
   /** A value at this level, named by its position on the tape. */
   static final class ReverseTracer extends Tracer {
-    final ReverseTrace trace;
-    final Tensor primal;
     final int id;
 
     ReverseTracer(ReverseTrace trace, Tensor primal, int id) {
-      super(primal);
-      this.trace = trace;
-      this.primal = primal;
+      super(trace, primal);
       this.id = id;
     }
-
-    @Override
-    public Trace trace() {
-      return trace;
-    }
-
-    @Override
-    public Tensor primal() {
-      return primal;
-    }
   }
+
 }

@@ -5,13 +5,22 @@ package io.github.implicitdiff.tensor;
  * recorded or propagated by that trace; its {@link #primal()} is the value one level further out.
  */
 public abstract class Tracer extends Tensor {
-  protected Tracer(Tensor primal) {
+  private final Trace trace;
+  private final Tensor primal;
+
+  protected Tracer(Trace trace, Tensor primal) {
     super(primal.shapeRef());
+    this.trace = trace;
+    this.primal = primal;
   }
 
   /** The trace that owns this tracer. */
-  public abstract Trace trace();
+  public final Trace trace() {
+    return trace;
+  }
 
   /** The value this tracer stands for, itself possibly a tracer of an outer trace. */
-  public abstract Tensor primal();
+  public final Tensor primal() {
+    return primal;
+  }
 }
