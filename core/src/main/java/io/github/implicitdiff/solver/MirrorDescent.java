@@ -69,7 +69,7 @@ public final class MirrorDescent extends Optimizer<MirrorDescent> {
   /** F(x, θ) = softmax(log x − η₀∇₁f(x, θ)) − x along the last axis. */
   @Override
   public Optimality optimality() {
-    return ProximalGradient.proximalResidual(name(), f, Geometry.entropic(), stepSize.reference(), 0, "simplex");
+    return ProximalMethod.proximalResidual(name(), f, Geometry.entropic(), stepSize.reference(), 0, "simplex");
   }
 
   @Override

@@ -1,9 +1,7 @@
 package io.github.implicitdiff.solver;
 
-import io.github.implicitdiff.implicit.Optimality;
 import io.github.implicitdiff.optimality.Objective;
 import io.github.implicitdiff.projection.Projection;
-import io.github.implicitdiff.tensor.Tensor;
 
 /**
  * Projected gradient for min_{x ∈ C(θ_C)} f(x, θ_f), C a convex set with a Euclidean projection.
@@ -25,23 +23,14 @@ import io.github.implicitdiff.tensor.Tensor;
  * Tensor x = pg.run(Tensor.full(1.0 / 3, 3), c, Tensor.scalar(1)).orThrow();   // θ_f = (c), θ_C = (s)
  * }</pre>
  */
-public final class ProjectedGradient extends Optimizer<ProjectedGradient> {
-  private final Objective f;
+public final class ProjectedGradient extends ProximalMethod<ProjectedGradient> {
   private final Projection projection;
-  private final int projectionParameterCount;
-  private final StepSize stepSize;
-  private final boolean accelerated;
-  private final ActiveSetReduction activeSet;
 
   private ProjectedGradient(OptimizerSettings settings, Objective f, Projection projection, int projectionParameterCount,
       StepSize stepSize, boolean accelerated, ActiveSetReduction activeSet) {
-    super(settings);
-    this.activeSet = activeSet;
-    this.f = f;
+    super(settings, f, (v, eta, params) -> projection.apply(v, params), projectionParameterCount, "projection", stepSize,
+        accelerated, activeSet);
     this.projection = projection;
-    this.projectionParameterCount = projectionParameterCount;
-    this.stepSize = stepSize;
-    this.accelerated = accelerated;
   }
 
   /**
@@ -58,98 +47,16 @@ public final class ProjectedGradient extends Optimizer<ProjectedGradient> {
   }
 
   @Override
-  ProjectedGradient with(OptimizerSettings s) {
-    return new ProjectedGradient(s, f, projection, projectionParameterCount, stepSize, accelerated, activeSet);
-  }
-
-  /** The step size rule (default {@link StepSize#backtracking()}). */
-  public ProjectedGradient withStepSize(StepSize value) {
-    if (value == null) throw new IllegalArgumentException("ProjectedGradient: stepSize must not be null");
-    return new ProjectedGradient(settings, f, projection, projectionParameterCount, value, accelerated, activeSet);
-  }
-
-  /**
-   * Detects degenerate solutions with {@code test} (matching this solver's operator; default none): the
-   * result's {@link SolverResult#degeneracy()} lists the coordinates at a kink of the operator at
-   * x* − η₀∇f(x*), and under IMPLICIT differentiation the derivative there follows the test's convention
-   * (the coordinate held on the non-smooth side of its kink, see {@link DegeneracyCheck}). UNROLLED
-   * differentiation reports the degeneracy but differentiates the iterations as they ran.
-   */
-  public ProjectedGradient withDegeneracyCheck(DegeneracyCheck test) {
-    if (test == null) throw new IllegalArgumentException(name() + ": degeneracy test must not be null");
-    return with(settings.withDegeneracyCheck(test));
-  }
-
-  /** FISTA acceleration with adaptive restart (default off). */
-  public ProjectedGradient withAcceleration(boolean value) {
-    return new ProjectedGradient(settings, f, projection, projectionParameterCount, stepSize, value, activeSet);
-  }
-
-  /**
-   * Differentiates through the active-set-reduced condition of {@code value} (for example
-   * {@link ActiveSetReduction#box()}): an |S|×|S| symmetric system on the free coordinates, solved
-   * by CG, instead of the full fixed-point system; null (the default) turns it off. IMPLICIT mode only.
-   */
-  public ProjectedGradient withActiveSetReduction(ActiveSetReduction value) {
-    return new ProjectedGradient(settings, f, projection, projectionParameterCount, stepSize, accelerated, value);
-  }
-
-  /** The active-set reduction of the implicit system, or null when the full system is used. */
-  public ActiveSetReduction activeSetReduction() {
-    return activeSet;
-  }
-
-  public StepSize stepSize() {
-    return stepSize;
-  }
-
-  public boolean accelerated() {
-    return accelerated;
+  ProjectedGradient copy(OptimizerSettings settings, StepSize stepSize, boolean accelerated, ActiveSetReduction activeSet) {
+    return new ProjectedGradient(settings, f, projection, operatorParameterCount, stepSize, accelerated, activeSet);
   }
 
   public int projectionParameterCount() {
-    return projectionParameterCount;
+    return operatorParameterCount;
   }
 
   @Override
   public String name() {
     return "ProjectedGradient";
-  }
-
-  @Override
-  boolean symmetricOptimality() {
-    return false;
-  }
-
-  private Geometry geometry() {
-    return Geometry.euclidean((v, eta, params) -> projection.apply(v, params));
-  }
-
-  /** F(x, θ) = proj_{C(θ_C)}(x − η₀∇₁f(x, θ_f)) − x. */
-  @Override
-  public Optimality optimality() {
-    return ProximalGradient.proximalResidual(name(), f, geometry(), stepSize.reference(), projectionParameterCount,
-        "projection");
-  }
-
-  @Override
-  public SolverResult run(Tensor init, Tensor... theta) {
-    Theta.split(name(), theta, projectionParameterCount, "projection");
-    FirstOrderLoop loop = new FirstOrderLoop(name(), f, geometry(), stepSize, accelerated, maxIterations(), tol(), 1);
-    DegeneracyCheck test = settings.degeneracyCheck();
-    if (activeSet != null && differentiation() == Differentiation.IMPLICIT && java.util.Arrays.stream(theta).anyMatch(Tensor::isTraced)) {
-      Guards.requireInputs(name(), init, theta);
-      Tensor x0 = init.concrete();
-      return ActiveSetSolve.run(name(), activeSet, f, projectionParameterCount, "projection", th -> {
-        Theta split = Theta.split(name(), th, projectionParameterCount, "projection");
-        return KinkConvention.inspect(loop.run(x0, split.objective(), split.operator()), test, f, stepSize.reference(), split);
-      }, settings.linearSolver(), settings.implicitOptions(), theta);
-    }
-    return solve(init, theta, (x0, th) -> {
-      Theta split = Theta.split(name(), th, projectionParameterCount, "projection");
-      return KinkConvention.inspect(loop.run(x0, split.objective(), split.operator()), test, f, stepSize.reference(), split);
-    }, r -> new Iterations.Backward(!r.degenerate() ? optimality()
-        : ProximalGradient.proximalResidual(name(), f, Geometry.euclidean(KinkConvention.settled((v, eta, params) -> projection.apply(v, params), test, r.degeneracy())),
-            stepSize.reference(), projectionParameterCount, "projection"), linearSolver()));
   }
 }

@@ -1,10 +1,7 @@
 package io.github.implicitdiff.solver;
 
-import io.github.implicitdiff.implicit.Implicit;
-import io.github.implicitdiff.implicit.Optimality;
 import io.github.implicitdiff.optimality.Objective;
 import io.github.implicitdiff.prox.ProximalOperator;
-import io.github.implicitdiff.tensor.Tensor;
 
 /**
  * Proximal gradient (ISTA, or FISTA with acceleration) for min_x f(x, θ_f) + g(x, θ_g), f smooth and g
@@ -29,23 +26,13 @@ import io.github.implicitdiff.tensor.Tensor;
  * Tensor dw = AD.jacobian(lam -> pg.run(Tensor.zeros(d), lam).orThrow(), Tensor.scalar(0.1));
  * }</pre>
  */
-public final class ProximalGradient extends Optimizer<ProximalGradient> {
-  private final Objective f;
+public final class ProximalGradient extends ProximalMethod<ProximalGradient> {
   private final ProximalOperator prox;
-  private final int proxParameterCount;
-  private final StepSize stepSize;
-  private final boolean accelerated;
-  private final ActiveSetReduction activeSet;
 
   private ProximalGradient(OptimizerSettings settings, Objective f, ProximalOperator prox, int proxParameterCount,
       StepSize stepSize, boolean accelerated, ActiveSetReduction activeSet) {
-    super(settings);
-    this.activeSet = activeSet;
-    this.f = f;
+    super(settings, f, prox::apply, proxParameterCount, "prox", stepSize, accelerated, activeSet);
     this.prox = prox;
-    this.proxParameterCount = proxParameterCount;
-    this.stepSize = stepSize;
-    this.accelerated = accelerated;
   }
 
   /**
@@ -60,106 +47,16 @@ public final class ProximalGradient extends Optimizer<ProximalGradient> {
   }
 
   @Override
-  ProximalGradient with(OptimizerSettings s) {
-    return new ProximalGradient(s, f, prox, proxParameterCount, stepSize, accelerated, activeSet);
-  }
-
-  /** The step size rule (default {@link StepSize#backtracking()}); its reference step enters {@link #optimality()}. */
-  public ProximalGradient withStepSize(StepSize value) {
-    if (value == null) throw new IllegalArgumentException("ProximalGradient: stepSize must not be null");
-    return new ProximalGradient(settings, f, prox, proxParameterCount, value, accelerated, activeSet);
-  }
-
-  /**
-   * Detects degenerate solutions with {@code test} (matching this solver's operator; default none): the
-   * result's {@link SolverResult#degeneracy()} lists the coordinates at a kink of the operator at
-   * x* − η₀∇f(x*), and under IMPLICIT differentiation the derivative there follows the test's convention
-   * (the coordinate held on the non-smooth side of its kink, see {@link DegeneracyCheck}). UNROLLED
-   * differentiation reports the degeneracy but differentiates the iterations as they ran.
-   */
-  public ProximalGradient withDegeneracyCheck(DegeneracyCheck test) {
-    if (test == null) throw new IllegalArgumentException(name() + ": degeneracy test must not be null");
-    return with(settings.withDegeneracyCheck(test));
-  }
-
-  /** FISTA acceleration with adaptive restart (default off). */
-  public ProximalGradient withAcceleration(boolean value) {
-    return new ProximalGradient(settings, f, prox, proxParameterCount, stepSize, value, activeSet);
-  }
-
-  /**
-   * Differentiates through the active-set-reduced condition of {@code value} (for example
-   * {@link ActiveSetReduction#lasso()}): an |S|×|S| symmetric system on the free coordinates, solved
-   * by CG, instead of the full fixed-point system; null (the default) turns it off. IMPLICIT mode only.
-   */
-  public ProximalGradient withActiveSetReduction(ActiveSetReduction value) {
-    return new ProximalGradient(settings, f, prox, proxParameterCount, stepSize, accelerated, value);
-  }
-
-  /** The active-set reduction of the implicit system, or null when the full system is used. */
-  public ActiveSetReduction activeSetReduction() {
-    return activeSet;
-  }
-
-  public StepSize stepSize() {
-    return stepSize;
-  }
-
-  public boolean accelerated() {
-    return accelerated;
+  ProximalGradient copy(OptimizerSettings settings, StepSize stepSize, boolean accelerated, ActiveSetReduction activeSet) {
+    return new ProximalGradient(settings, f, prox, operatorParameterCount, stepSize, accelerated, activeSet);
   }
 
   public int proxParameterCount() {
-    return proxParameterCount;
+    return operatorParameterCount;
   }
 
   @Override
   public String name() {
     return "ProximalGradient";
-  }
-
-  @Override
-  boolean symmetricOptimality() {
-    return false;
-  }
-
-  private Geometry geometry() {
-    return Geometry.euclidean(prox::apply);
-  }
-
-  /** F(x, θ) = prox_{η₀g(·; θ_g)}(x − η₀∇₁f(x, θ_f)) − x. */
-  @Override
-  public Optimality optimality() {
-    return proximalResidual(name(), f, geometry(), stepSize.reference(), proxParameterCount, "prox");
-  }
-
-  /** The fixed-point residual T_{η₀}(x; ∇₁f(x, θ_f)) − x of a first-order step, θ = (θ_f..., θ_g...). */
-  static Optimality proximalResidual(String solver, Objective f, Geometry geometry, double eta0, int count, String operator) {
-    Optimality gradient = Stationarity.of(f);
-    return Implicit.residual((x, theta) -> {
-      Theta split = Theta.split(solver, theta, count, operator);
-      return geometry.step(x, gradient.apply(x, split.objective()), eta0, split.operator());
-    });
-  }
-
-  @Override
-  public SolverResult run(Tensor init, Tensor... theta) {
-    Theta.split(name(), theta, proxParameterCount, "prox");
-    FirstOrderLoop loop = new FirstOrderLoop(name(), f, geometry(), stepSize, accelerated, maxIterations(), tol(), 1);
-    DegeneracyCheck test = settings.degeneracyCheck();
-    if (activeSet != null && differentiation() == Differentiation.IMPLICIT && java.util.Arrays.stream(theta).anyMatch(Tensor::isTraced)) {
-      Guards.requireInputs(name(), init, theta);
-      Tensor x0 = init.concrete();
-      return ActiveSetSolve.run(name(), activeSet, f, proxParameterCount, "prox", th -> {
-        Theta split = Theta.split(name(), th, proxParameterCount, "prox");
-        return KinkConvention.inspect(loop.run(x0, split.objective(), split.operator()), test, f, stepSize.reference(), split);
-      }, settings.linearSolver(), settings.implicitOptions(), theta);
-    }
-    return solve(init, theta, (x0, th) -> {
-      Theta split = Theta.split(name(), th, proxParameterCount, "prox");
-      return KinkConvention.inspect(loop.run(x0, split.objective(), split.operator()), test, f, stepSize.reference(), split);
-    }, r -> new Iterations.Backward(!r.degenerate() ? optimality()
-        : proximalResidual(name(), f, Geometry.euclidean(KinkConvention.settled(prox::apply, test, r.degeneracy())),
-            stepSize.reference(), proxParameterCount, "prox"), linearSolver()));
   }
 }
