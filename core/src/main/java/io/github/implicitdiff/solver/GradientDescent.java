@@ -1,6 +1,5 @@
 package io.github.implicitdiff.solver;
 
-import io.github.implicitdiff.implicit.Optimality;
 import io.github.implicitdiff.optimality.Objective;
 import io.github.implicitdiff.tensor.Tensor;
 
@@ -24,14 +23,12 @@ import io.github.implicitdiff.tensor.Tensor;
  * Tensor dw = AD.jacobian(lam -> gd.run(Tensor.zeros(d), lam).orThrow(), Tensor.scalar(0.1));   // implicit
  * }</pre>
  */
-public final class GradientDescent extends Optimizer<GradientDescent> {
-  private final Objective f;
+public final class GradientDescent extends SmoothMinimizer<GradientDescent> {
   private final StepSize stepSize;
   private final boolean accelerated;
 
   private GradientDescent(OptimizerSettings settings, Objective f, StepSize stepSize, boolean accelerated) {
-    super(settings);
-    this.f = f;
+    super(settings, f);
     this.stepSize = stepSize;
     this.accelerated = accelerated;
   }
@@ -71,16 +68,7 @@ public final class GradientDescent extends Optimizer<GradientDescent> {
     return "GradientDescent";
   }
 
-  @Override
-  boolean symmetricOptimality() {
-    return true;
-  }
 
-  /** Stationarity F(x, θ) = ∇₁f(x, θ). */
-  @Override
-  public Optimality optimality() {
-    return Stationarity.of(f);
-  }
 
   @Override
   public SolverResult run(Tensor init, Tensor... theta) {

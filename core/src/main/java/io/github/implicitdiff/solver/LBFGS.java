@@ -1,6 +1,5 @@
 package io.github.implicitdiff.solver;
 
-import io.github.implicitdiff.implicit.Optimality;
 import io.github.implicitdiff.linalg.LinearSolver;
 import io.github.implicitdiff.linalg.Preconditionable;
 import io.github.implicitdiff.linalg.Preconditioners;
@@ -32,15 +31,13 @@ import java.util.List;
  * Tensor w = lbfgs.run(Tensor.zeros(d), Tensor.scalar(0.01)).orThrow();
  * }</pre>
  */
-public final class LBFGS extends Optimizer<LBFGS> {
-  private final Objective f;
+public final class LBFGS extends SmoothMinimizer<LBFGS> {
   private final int memory;
   private final LineSearch lineSearch;
   private final boolean curvaturePreconditioner;
 
   private LBFGS(OptimizerSettings settings, Objective f, int memory, LineSearch lineSearch, boolean curvaturePreconditioner) {
-    super(settings);
-    this.f = f;
+    super(settings, f);
     this.memory = memory;
     this.lineSearch = lineSearch;
     this.curvaturePreconditioner = curvaturePreconditioner;
@@ -103,16 +100,7 @@ public final class LBFGS extends Optimizer<LBFGS> {
     return "LBFGS";
   }
 
-  @Override
-  boolean symmetricOptimality() {
-    return true;
-  }
 
-  /** Stationarity F(x, θ) = ∇₁f(x, θ). */
-  @Override
-  public Optimality optimality() {
-    return Stationarity.of(f);
-  }
 
   @Override
   public SolverResult run(Tensor init, Tensor... theta) {

@@ -1,7 +1,6 @@
 package io.github.implicitdiff.solver;
 
 import io.github.implicitdiff.autodiff.AD;
-import io.github.implicitdiff.implicit.Optimality;
 import io.github.implicitdiff.optimality.Objective;
 import io.github.implicitdiff.solver.LineSearches.Point;
 import io.github.implicitdiff.solver.LineSearches.Step;
@@ -28,7 +27,7 @@ import java.util.function.UnaryOperator;
  * Tensor x = newton.run(Tensor.zeros(n), theta).orThrow();
  * }</pre>
  */
-public final class Newton extends Optimizer<Newton> {
+public final class Newton extends SmoothMinimizer<Newton> {
   /** How Hessian products are formed. */
   public enum HessianMode {
     /** Hessian-vector products by forward-over-reverse AD, one per CG iteration. */
@@ -37,13 +36,11 @@ public final class Newton extends Optimizer<Newton> {
     DENSE
   }
 
-  private final Objective f;
   private final LineSearch lineSearch;
   private final HessianMode hessianMode;
 
   private Newton(OptimizerSettings settings, Objective f, LineSearch lineSearch, HessianMode hessianMode) {
-    super(settings);
-    this.f = f;
+    super(settings, f);
     this.lineSearch = lineSearch;
     this.hessianMode = hessianMode;
   }
@@ -84,16 +81,7 @@ public final class Newton extends Optimizer<Newton> {
     return "Newton";
   }
 
-  @Override
-  boolean symmetricOptimality() {
-    return true;
-  }
 
-  /** Stationarity F(x, θ) = ∇₁f(x, θ). */
-  @Override
-  public Optimality optimality() {
-    return Stationarity.of(f);
-  }
 
   @Override
   public SolverResult run(Tensor init, Tensor... theta) {

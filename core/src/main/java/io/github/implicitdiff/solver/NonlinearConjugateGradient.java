@@ -1,6 +1,5 @@
 package io.github.implicitdiff.solver;
 
-import io.github.implicitdiff.implicit.Optimality;
 import io.github.implicitdiff.optimality.Objective;
 import io.github.implicitdiff.solver.LineSearches.Point;
 import io.github.implicitdiff.solver.LineSearches.Step;
@@ -23,13 +22,11 @@ import io.github.implicitdiff.tensor.Tensor;
  * Tensor x = ncg.run(Tensor.zeros(n), theta).orThrow();
  * }</pre>
  */
-public final class NonlinearConjugateGradient extends Optimizer<NonlinearConjugateGradient> {
-  private final Objective f;
+public final class NonlinearConjugateGradient extends SmoothMinimizer<NonlinearConjugateGradient> {
   private final LineSearch lineSearch;
 
   private NonlinearConjugateGradient(OptimizerSettings settings, Objective f, LineSearch lineSearch) {
-    super(settings);
-    this.f = f;
+    super(settings, f);
     this.lineSearch = lineSearch;
   }
 
@@ -59,16 +56,7 @@ public final class NonlinearConjugateGradient extends Optimizer<NonlinearConjuga
     return "NonlinearConjugateGradient";
   }
 
-  @Override
-  boolean symmetricOptimality() {
-    return true;
-  }
 
-  /** Stationarity F(x, θ) = ∇₁f(x, θ). */
-  @Override
-  public Optimality optimality() {
-    return Stationarity.of(f);
-  }
 
   @Override
   public SolverResult run(Tensor init, Tensor... theta) {

@@ -1,0 +1,31 @@
+package io.github.implicitdiff.solver;
+
+import io.github.implicitdiff.implicit.Optimality;
+import io.github.implicitdiff.optimality.Objective;
+
+/**
+ * What the unconstrained minimizers of a smooth f(x, θ) share ({@link GradientDescent}, {@link Newton},
+ * {@link LBFGS}, {@link NonlinearConjugateGradient}): the objective and the optimality condition
+ * F(x, θ) = ∇₁f(x, θ), whose Jacobian ∂₁F (the Hessian) is symmetric, so the implicit system may use CG.
+ *
+ * @param <S> the concrete solver, returned by the withers
+ */
+abstract class SmoothMinimizer<S extends SmoothMinimizer<S>> extends Optimizer<S> {
+  final Objective f;
+
+  SmoothMinimizer(OptimizerSettings settings, Objective f) {
+    super(settings);
+    this.f = f;
+  }
+
+  @Override
+  final boolean symmetricOptimality() {
+    return true;
+  }
+
+  /** Stationarity F(x, θ) = ∇₁f(x, θ). */
+  @Override
+  public final Optimality optimality() {
+    return Stationarity.of(f);
+  }
+}
