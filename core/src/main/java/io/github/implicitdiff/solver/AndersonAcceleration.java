@@ -2,10 +2,7 @@ package io.github.implicitdiff.solver;
 
 import io.github.implicitdiff.implicit.FixedPointMap;
 import io.github.implicitdiff.implicit.Implicit;
-import io.github.implicitdiff.implicit.ImplicitOptions;
 import io.github.implicitdiff.implicit.Optimality;
-import io.github.implicitdiff.linalg.LinearSolver;
-import io.github.implicitdiff.linalg.LinearSolvers;
 import io.github.implicitdiff.linalg.SingularMatrixException;
 import io.github.implicitdiff.tensor.Tensor;
 import java.util.ArrayDeque;
@@ -24,77 +21,87 @@ import java.util.Deque;
  * IMPLICIT, GMRES.
  *
  * <pre>{@code
- * var solver = new AndersonAcceleration((z, th) -> W.matmul(z).add(th[0]).tanh()).withMemory(5).withMixing(0.8);
+ * var solver = AndersonAcceleration.of((z, th) -> W.matmul(z).add(th[0]).tanh()).withMemory(5).withMixing(0.8);
  * SolverResult r = solver.run(Tensor.zeros(n), x);      // r.iterations() ≪ plain fixed-point iteration
  * }</pre>
  */
-public final class AndersonAcceleration {
+public final class AndersonAcceleration extends Optimizer<AndersonAcceleration> {
   private static final String NAME = "AndersonAcceleration";
   private final FixedPointMap T;
-  private final SolverSettings settings;
   private final int memory;
   private final double mixing;
   private final double ridge;
-
-  public AndersonAcceleration(FixedPointMap T) {
-    this(T, SolverSettings.of(1000, 1e-10, LinearSolvers.gmres()), 5, 1.0, 1e-10);
-  }
 
   /**
    * @param memory m ≥ 1, the number of past iterates mixed
    * @param mixing β > 0: x_{k+1} = Σ α_i ((1 − β) x_i + β T(x_i)); β = 1 is undamped
    * @param ridge λ ≥ 0 relative to tr(GᵀG)/m, regularizing the least-squares problem
    */
-  public AndersonAcceleration(FixedPointMap T, SolverSettings settings, int memory, double mixing, double ridge) {
-    if (T == null || settings == null) throw new IllegalArgumentException(NAME + ": T and settings must not be null");
+  private AndersonAcceleration(OptimizerSettings settings, FixedPointMap T, int memory, double mixing, double ridge) {
+    super(settings);
     if (memory < 1) throw new IllegalArgumentException(NAME + ": memory must be ≥ 1, got " + memory);
     if (!(mixing > 0) || !Double.isFinite(mixing)) throw new IllegalArgumentException(NAME + ": mixing must be finite and > 0, got " + mixing);
     if (!(ridge >= 0) || !Double.isFinite(ridge)) throw new IllegalArgumentException(NAME + ": ridge must be finite and ≥ 0, got " + ridge);
     this.T = T;
-    this.settings = settings;
     this.memory = memory;
     this.mixing = mixing;
     this.ridge = ridge;
   }
 
-  public SolverSettings settings() { return settings; }
+  /** Anderson acceleration of T: memory 5, mixing 1, ridge 1e-10, at most 1000 iterations, tol 1e-10 on ‖T(x) − x‖. */
+  public static AndersonAcceleration of(FixedPointMap T) {
+    if (T == null) throw new IllegalArgumentException(NAME + ": T must not be null");
+    return new AndersonAcceleration(OptimizerSettings.defaults(1000, 1e-10), T, 5, 1.0, 1e-10);
+  }
+
   public int memory() { return memory; }
   public double mixing() { return mixing; }
   public double ridge() { return ridge; }
-  public AndersonAcceleration withSettings(SolverSettings s) { return new AndersonAcceleration(T, s, memory, mixing, ridge); }
-  public AndersonAcceleration withMemory(int m) { return new AndersonAcceleration(T, settings, m, mixing, ridge); }
-  public AndersonAcceleration withMixing(double beta) { return new AndersonAcceleration(T, settings, memory, beta, ridge); }
-  public AndersonAcceleration withRidge(double r) { return new AndersonAcceleration(T, settings, memory, mixing, r); }
-  public AndersonAcceleration withMaxIterations(int n) { return withSettings(settings.withMaxIterations(n)); }
-  public AndersonAcceleration withTol(double tol) { return withSettings(settings.withTol(tol)); }
-  public AndersonAcceleration withDifferentiation(Differentiation d) { return withSettings(settings.withDifferentiation(d)); }
-  public AndersonAcceleration withLinearSolver(LinearSolver s) { return withSettings(settings.withLinearSolver(s)); }
-  public AndersonAcceleration withImplicitOptions(ImplicitOptions o) { return withSettings(settings.withImplicitOptions(o)); }
+  public AndersonAcceleration withMemory(int m) { return new AndersonAcceleration(settings, T, m, mixing, ridge); }
+  public AndersonAcceleration withMixing(double beta) { return new AndersonAcceleration(settings, T, memory, beta, ridge); }
+  public AndersonAcceleration withRidge(double r) { return new AndersonAcceleration(settings, T, memory, mixing, r); }
+
+  @Override
+  AndersonAcceleration with(OptimizerSettings s) {
+    return new AndersonAcceleration(s, T, memory, mixing, ridge);
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  boolean symmetricOptimality() {
+    return false;
+  }
 
   /** F(x, θ) = T(x, θ) − x. */
+  @Override
   public Optimality optimality() {
     return Implicit.residual(T);
   }
 
   /** Iterates from {@code init} (not modified; its derivative is ignored in IMPLICIT mode). */
+  @Override
   public SolverResult run(Tensor init, Tensor... theta) {
-    Tensor x0 = Guards.start(NAME, init, settings.differentiation());
-    return Iterations.run(settings.differentiation(), optimality(), th -> iterate(x0, th), settings.linearSolver(),
-        settings.implicitOptions(), theta);
+    Tensor x0 = Guards.start(NAME, init, differentiation());
+    return Iterations.run(differentiation(), optimality(), th -> iterate(x0, th), linearSolver(),
+        implicitOptions(), theta);
   }
 
   private SolverResult iterate(Tensor x, Tensor[] theta) {
     int[] shape = x.shape();
     Deque<Tensor> xs = new ArrayDeque<>(), gs = new ArrayDeque<>();
     double first = Double.NaN, error = Double.NaN;
-    for (int k = 1; k <= settings.maxIterations(); k++) {
+    for (int k = 1; k <= maxIterations(); k++) {
       Tensor Tx = T.apply(x, theta);
       Guards.requireSameShape(NAME, "T(x, θ)", Tx, x);
       Guards.requireFinite(NAME, k, "T(x, θ)", Tx);
       Tensor g = Tx.sub(x).reshape(-1);
       error = g.concrete().norm2();
       if (k == 1) first = error;
-      if (error <= settings.tol()) return new SolverResult(x, k, error, true);
+      if (error <= tol()) return new SolverResult(x, k, error, true);
       Guards.requireNotDiverged(NAME, k, error, first);
       xs.addLast(x.reshape(-1));
       gs.addLast(g);
@@ -105,7 +112,7 @@ public final class AndersonAcceleration {
       x = mix(xs, gs).reshape(shape);
       Guards.requireFinite(NAME, k, "the extrapolated iterate", x);
     }
-    return new SolverResult(x, settings.maxIterations(), error, false);
+    return new SolverResult(x, maxIterations(), error, false);
   }
 
   /** Σ α_i (x_i + β g_i) with α from the bordered least-squares system. */

@@ -1,9 +1,6 @@
 package io.github.implicitdiff.solver;
 
-import io.github.implicitdiff.implicit.ImplicitOptions;
 import io.github.implicitdiff.implicit.Optimality;
-import io.github.implicitdiff.linalg.LinearSolver;
-import io.github.implicitdiff.linalg.LinearSolvers;
 import io.github.implicitdiff.tensor.NonFiniteException;
 import io.github.implicitdiff.tensor.ShapeException;
 import io.github.implicitdiff.tensor.Tensor;
@@ -21,37 +18,46 @@ import io.github.implicitdiff.tensor.Tensor;
  *
  * <pre>{@code
  * Optimality F = (x, th) -> x.square().sub(th[0]);                         // x² = θ
- * Tensor r = new Bisection(F).run(Tensor.of(0, 3), Tensor.scalar(2)).orThrow();   // √2
+ * Tensor r = Bisection.of(F).run(Tensor.of(0, 3), Tensor.scalar(2)).orThrow();   // √2
  * }</pre>
  *
  * @throws IllegalArgumentException from {@link #run} when F(lo) and F(hi) have the same sign
  */
-public final class Bisection {
+public final class Bisection extends Optimizer<Bisection> {
   private static final String NAME = "Bisection";
   private final Optimality F;
-  private final SolverSettings settings;
 
-  public Bisection(Optimality F) {
-    this(F, SolverSettings.of(200, 1e-12, LinearSolvers.gmres()));
-  }
-
-  public Bisection(Optimality F, SolverSettings settings) {
-    if (F == null || settings == null) throw new IllegalArgumentException(NAME + ": F and settings must not be null");
+  private Bisection(OptimizerSettings settings, Optimality F) {
+    super(settings);
     if (settings.differentiation() != Differentiation.IMPLICIT)
       throw new IllegalArgumentException(NAME + ": UNROLLED differentiation is not available: bisection's iterates depend"
           + " on θ only through the signs of F, so their derivative is zero; use IMPLICIT");
     this.F = F;
-    this.settings = settings;
   }
 
-  public SolverSettings settings() { return settings; }
-  public Bisection withSettings(SolverSettings s) { return new Bisection(F, s); }
-  public Bisection withMaxIterations(int n) { return withSettings(settings.withMaxIterations(n)); }
-  public Bisection withTol(double tol) { return withSettings(settings.withTol(tol)); }
-  public Bisection withLinearSolver(LinearSolver s) { return withSettings(settings.withLinearSolver(s)); }
-  public Bisection withImplicitOptions(ImplicitOptions o) { return withSettings(settings.withImplicitOptions(o)); }
+  /** Bisection on F: at most 200 iterations, tol 1e-12 on the bracket's half-width. */
+  public static Bisection of(Optimality F) {
+    if (F == null) throw new IllegalArgumentException(NAME + ": F must not be null");
+    return new Bisection(OptimizerSettings.defaults(200, 1e-12), F);
+  }
+
+  @Override
+  Bisection with(OptimizerSettings s) {
+    return new Bisection(s, F);
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  boolean symmetricOptimality() {
+    return false;
+  }
 
   /** The scalar function whose root is sought. */
+  @Override
   public Optimality optimality() {
     return F;
   }
@@ -61,6 +67,7 @@ public final class Bisection {
    *
    * @param bracket the vector [lo, hi] with lo &lt; hi; not modified
    */
+  @Override
   public SolverResult run(Tensor bracket, Tensor... theta) {
     if (bracket == null || bracket.ndim() != 1 || bracket.dim(0) != 2)
       throw new ShapeException(NAME + ": the bracket must be a vector [lo, hi], got shape "
@@ -68,8 +75,8 @@ public final class Bisection {
     bracket.requireFinite(NAME + ": bracket");
     double lo = bracket.get(0), hi = bracket.get(1);
     if (!(lo < hi)) throw new IllegalArgumentException(NAME + ": the bracket [" + lo + ", " + hi + "] needs lo < hi");
-    return Iterations.run(Differentiation.IMPLICIT, F, th -> iterate(lo, hi, th), settings.linearSolver(),
-        settings.implicitOptions(), theta);
+    return Iterations.run(Differentiation.IMPLICIT, F, th -> iterate(lo, hi, th), linearSolver(),
+        implicitOptions(), theta);
   }
 
   private SolverResult iterate(double lo, double hi, Tensor[] theta) {
@@ -79,7 +86,7 @@ public final class Bisection {
     if (Math.signum(fLo) == Math.signum(fHi))
       throw new IllegalArgumentException(NAME + ": F has no sign change on the bracket [" + lo + ", " + hi + "]: F(lo) = "
           + fLo + ", F(hi) = " + fHi + "; widen or move the bracket so that F(lo) and F(hi) differ in sign");
-    for (int k = 1; k <= settings.maxIterations(); k++) {
+    for (int k = 1; k <= maxIterations(); k++) {
       double mid = 0.5 * (lo + hi);
       double fMid = value(mid, theta);
       if (fMid == 0) return new SolverResult(Tensor.scalar(mid), k, 0, true);
@@ -91,9 +98,9 @@ public final class Bisection {
       }
       double halfWidth = 0.5 * (hi - lo), next = 0.5 * (lo + hi);
       // tolerance reached, or the bracket holds two adjacent doubles: the root is located to machine precision
-      if (halfWidth <= settings.tol() || next == lo || next == hi) return new SolverResult(Tensor.scalar(next), k, halfWidth, true);
+      if (halfWidth <= tol() || next == lo || next == hi) return new SolverResult(Tensor.scalar(next), k, halfWidth, true);
     }
-    return new SolverResult(Tensor.scalar(0.5 * (lo + hi)), settings.maxIterations(), 0.5 * (hi - lo), false);
+    return new SolverResult(Tensor.scalar(0.5 * (lo + hi)), maxIterations(), 0.5 * (hi - lo), false);
   }
 
   private double value(double x, Tensor[] theta) {

@@ -1,9 +1,6 @@
 package io.github.implicitdiff.solver;
 
-import io.github.implicitdiff.implicit.ImplicitOptions;
 import io.github.implicitdiff.implicit.Optimality;
-import io.github.implicitdiff.linalg.LinearSolver;
-import io.github.implicitdiff.linalg.LinearSolvers;
 import io.github.implicitdiff.projection.Degeneracy;
 import io.github.implicitdiff.tensor.NonFiniteException;
 import io.github.implicitdiff.tensor.ShapeException;
@@ -29,34 +26,41 @@ import io.github.implicitdiff.tensor.Tensor;
  * Defaults: maxIterations 10000, tol 1e-10, IMPLICIT, GMRES.
  *
  * <pre>{@code
- * Tensor x = new BoxConstrainedQp().run(Tensor.zeros(n), Q, c, Tensor.zeros(n), Tensor.ones(n)).orThrow();
+ * Tensor x = BoxConstrainedQp.of().run(Tensor.zeros(n), Q, c, Tensor.zeros(n), Tensor.ones(n)).orThrow();
  * Tensor dxdc = AD.jacobian(cc -> box.run(Tensor.zeros(n), Q, cc, l, u).solution(), c);   // −(Q_ff)⁻¹ on the free block
  * }</pre>
  */
-public final class BoxConstrainedQp {
+public final class BoxConstrainedQp extends Optimizer<BoxConstrainedQp> {
   private static final String NAME = "BoxConstrainedQp";
   private static final int POWER_ITERATIONS = 100;
   private static final DegeneracyCheck BOX = DegeneracyCheck.box();
-  private final SolverSettings settings;
 
-  public BoxConstrainedQp() {
-    this(SolverSettings.of(10000, 1e-10, LinearSolvers.gmres()));
+  private BoxConstrainedQp(OptimizerSettings settings) {
+    super(settings);
   }
 
-  public BoxConstrainedQp(SolverSettings settings) {
-    if (settings == null) throw new IllegalArgumentException(NAME + ": settings must not be null");
-    this.settings = settings;
+  /** Projected gradient on the box QP: at most 10 000 iterations, tol 1e-10 (see the class comment). */
+  public static BoxConstrainedQp of() {
+    return new BoxConstrainedQp(OptimizerSettings.defaults(10_000, 1e-10));
   }
 
-  public SolverSettings settings() { return settings; }
-  public BoxConstrainedQp withSettings(SolverSettings s) { return new BoxConstrainedQp(s); }
-  public BoxConstrainedQp withMaxIterations(int n) { return withSettings(settings.withMaxIterations(n)); }
-  public BoxConstrainedQp withTol(double tol) { return withSettings(settings.withTol(tol)); }
-  public BoxConstrainedQp withDifferentiation(Differentiation d) { return withSettings(settings.withDifferentiation(d)); }
-  public BoxConstrainedQp withLinearSolver(LinearSolver s) { return withSettings(settings.withLinearSolver(s)); }
-  public BoxConstrainedQp withImplicitOptions(ImplicitOptions o) { return withSettings(settings.withImplicitOptions(o)); }
+  @Override
+  BoxConstrainedQp with(OptimizerSettings s) {
+    return new BoxConstrainedQp(s);
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  boolean symmetricOptimality() {
+    return false;
+  }
 
   /** F(x; Q, c, l, u) = clip(x − (½(Q + Qᵀ)x + c), l, u) − x. */
+  @Override
   public Optimality optimality() {
     return optimality(Degeneracy.none());
   }
@@ -75,12 +79,13 @@ public final class BoxConstrainedQp {
    *
    * @param theta (Q (n×n), c (n), l (n), u (n)) with l ≤ u
    */
+  @Override
   public SolverResult run(Tensor init, Tensor... theta) {
     Guards.requireCount(NAME, theta, 4, "(Q, c, l, u)");
     validate(init, theta);
-    Tensor x0 = Guards.start(NAME, init, settings.differentiation());
-    return Iterations.run(settings.differentiation(), th -> inspect(iterate(x0, th), th),
-        r -> new Iterations.Backward(optimality(r.degeneracy()), settings.linearSolver()), settings.implicitOptions(), theta);
+    Tensor x0 = Guards.start(NAME, init, differentiation());
+    return Iterations.run(differentiation(), th -> inspect(iterate(x0, th), th),
+        r -> new Iterations.Backward(optimality(r.degeneracy()), linearSolver()), implicitOptions(), theta);
   }
 
   /** r with its weakly active coordinates: x_i at a bound with (Qx + c)_i ≈ 0, i.e. x − (Qx + c) at a kink of the clip. */
@@ -95,17 +100,17 @@ public final class BoxConstrainedQp {
     double step = 1 / largestEigenvalue(theta[0].concrete());
     x = x.maximum(l).minimum(u);
     double error = Double.NaN, first = Double.NaN;
-    for (int k = 0; k < settings.maxIterations(); k++) {
+    for (int k = 0; k < maxIterations(); k++) {
       Tensor g = gradient(x, theta);
       Tensor xc = x.concrete();
       error = xc.sub(g.concrete()).maximum(l.concrete()).minimum(u.concrete()).sub(xc).norm2();
       if (k == 0) first = error;
-      if (error <= settings.tol()) return new SolverResult(x, k, error, true);
+      if (error <= tol()) return new SolverResult(x, k, error, true);
       Guards.requireNotDiverged(NAME, k, error, first);
       x = x.sub(g.mul(step)).maximum(l).minimum(u);
       Guards.requireFinite(NAME, k + 1, "x", x);
     }
-    return new SolverResult(x, settings.maxIterations(), error, false);
+    return new SolverResult(x, maxIterations(), error, false);
   }
 
   /** max |λ(Q_sym)| by power iteration from a fixed non-symmetric start vector (values only). */

@@ -1,10 +1,7 @@
 package io.github.implicitdiff.solver;
 
 import io.github.implicitdiff.autodiff.AD;
-import io.github.implicitdiff.implicit.ImplicitOptions;
 import io.github.implicitdiff.implicit.Optimality;
-import io.github.implicitdiff.linalg.LinearSolver;
-import io.github.implicitdiff.linalg.LinearSolvers;
 import io.github.implicitdiff.tensor.Tensor;
 
 /**
@@ -22,10 +19,10 @@ import io.github.implicitdiff.tensor.Tensor;
  *
  * <pre>{@code
  * Optimality F = (x, th) -> x.pow(3).add(x).sub(th[0]);          // x³ + x = θ
- * Tensor x = new Broyden(F).run(Tensor.zeros(3), Tensor.of(2, 10, 30)).orThrow();   // [1, 2, 3]
+ * Tensor x = Broyden.of(F).run(Tensor.zeros(3), Tensor.of(2, 10, 30)).orThrow();   // [1, 2, 3]
  * }</pre>
  */
-public final class Broyden {
+public final class Broyden extends Optimizer<Broyden> {
   private static final String NAME = "Broyden";
 
   /** How the inverse-Jacobian estimate starts. */
@@ -37,41 +34,51 @@ public final class Broyden {
   }
 
   private final Optimality F;
-  private final SolverSettings settings;
   private final InitialJacobian initialJacobian;
 
-  public Broyden(Optimality F) {
-    this(F, SolverSettings.of(200, 1e-10, LinearSolvers.gmres()), InitialJacobian.AUTODIFF);
-  }
-
-  public Broyden(Optimality F, SolverSettings settings, InitialJacobian initialJacobian) {
-    if (F == null || settings == null || initialJacobian == null)
-      throw new IllegalArgumentException(NAME + ": F, settings and initialJacobian must not be null");
+  private Broyden(OptimizerSettings settings, Optimality F, InitialJacobian initialJacobian) {
+    super(settings);
+    if (initialJacobian == null) throw new IllegalArgumentException(NAME + ": initialJacobian must not be null");
     this.F = F;
-    this.settings = settings;
     this.initialJacobian = initialJacobian;
   }
 
-  public SolverSettings settings() { return settings; }
+  /** Broyden's method for F(x, θ) = 0: H₀ by autodiff, at most 200 iterations, tol 1e-10 on ‖F‖. */
+  public static Broyden of(Optimality F) {
+    if (F == null) throw new IllegalArgumentException(NAME + ": F must not be null");
+    return new Broyden(OptimizerSettings.defaults(200, 1e-10), F, InitialJacobian.AUTODIFF);
+  }
+
   public InitialJacobian initialJacobian() { return initialJacobian; }
-  public Broyden withSettings(SolverSettings s) { return new Broyden(F, s, initialJacobian); }
-  public Broyden withInitialJacobian(InitialJacobian j) { return new Broyden(F, settings, j); }
-  public Broyden withMaxIterations(int n) { return withSettings(settings.withMaxIterations(n)); }
-  public Broyden withTol(double tol) { return withSettings(settings.withTol(tol)); }
-  public Broyden withDifferentiation(Differentiation d) { return withSettings(settings.withDifferentiation(d)); }
-  public Broyden withLinearSolver(LinearSolver s) { return withSettings(settings.withLinearSolver(s)); }
-  public Broyden withImplicitOptions(ImplicitOptions o) { return withSettings(settings.withImplicitOptions(o)); }
+  public Broyden withInitialJacobian(InitialJacobian j) { return new Broyden(settings, F, j); }
+
+  @Override
+  Broyden with(OptimizerSettings s) {
+    return new Broyden(s, F, initialJacobian);
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  boolean symmetricOptimality() {
+    return false;
+  }
 
   /** The function whose root is sought. */
+  @Override
   public Optimality optimality() {
     return F;
   }
 
   /** Iterates from {@code init} (not modified; its derivative is ignored in IMPLICIT mode). */
+  @Override
   public SolverResult run(Tensor init, Tensor... theta) {
-    Tensor x0 = Guards.start(NAME, init, settings.differentiation());
-    return Iterations.run(settings.differentiation(), F, th -> iterate(x0, th), settings.linearSolver(),
-        settings.implicitOptions(), theta);
+    Tensor x0 = Guards.start(NAME, init, differentiation());
+    return Iterations.run(differentiation(), F, th -> iterate(x0, th), linearSolver(),
+        implicitOptions(), theta);
   }
 
   private SolverResult iterate(Tensor init, Tensor[] theta) {
@@ -83,8 +90,8 @@ public final class Broyden {
         : io.github.implicitdiff.linalg.DenseSolve.solve(AD.jacobian(z -> F.apply(z.reshape(shape), theta).reshape(-1), x), Tensor.eye(n));
     double first = Fx.concrete().norm2(), error = first;
     Guards.requireFiniteError(NAME, 0, error);
-    for (int k = 0; k < settings.maxIterations(); k++) {
-      if (error <= settings.tol()) return new SolverResult(x.reshape(shape), k, error, true);
+    for (int k = 0; k < maxIterations(); k++) {
+      if (error <= tol()) return new SolverResult(x.reshape(shape), k, error, true);
       Tensor s = H.matmul(Fx).neg();
       Tensor xNext = x.add(s);
       Tensor FNext = flatF(xNext, shape, theta, k + 1);
@@ -100,8 +107,8 @@ public final class Broyden {
       error = Fx.concrete().norm2();
       Guards.requireNotDiverged(NAME, k + 1, error, first);
     }
-    boolean converged = error <= settings.tol();
-    return new SolverResult(x.reshape(shape), settings.maxIterations(), error, converged);
+    boolean converged = error <= tol();
+    return new SolverResult(x.reshape(shape), maxIterations(), error, converged);
   }
 
   private Tensor flatF(Tensor x, int[] shape, Tensor[] theta, int iteration) {

@@ -2,10 +2,7 @@ package io.github.implicitdiff.solver;
 
 import io.github.implicitdiff.implicit.FixedPointMap;
 import io.github.implicitdiff.implicit.Implicit;
-import io.github.implicitdiff.implicit.ImplicitOptions;
 import io.github.implicitdiff.implicit.Optimality;
-import io.github.implicitdiff.linalg.LinearSolver;
-import io.github.implicitdiff.linalg.LinearSolvers;
 import io.github.implicitdiff.tensor.Tensor;
 
 /**
@@ -19,36 +16,43 @@ import io.github.implicitdiff.tensor.Tensor;
  *
  * <pre>{@code
  * FixedPointMap T = (z, th) -> W.matmul(z).add(th[0]).tanh();        // z = tanh(Wz + x)
- * var solver = new FixedPointIteration(T).withTol(1e-12);
+ * var solver = FixedPointIteration.of(T).withTol(1e-12);
  * Tensor z = solver.run(Tensor.zeros(n), x).orThrow();
  * Tensor dLossDx = AD.grad(xx -> solver.run(Tensor.zeros(n), xx).solution().sum(), x);   // implicit
  * }</pre>
  */
-public final class FixedPointIteration {
+public final class FixedPointIteration extends Optimizer<FixedPointIteration> {
   private static final String NAME = "FixedPointIteration";
   private final FixedPointMap T;
-  private final SolverSettings settings;
 
-  public FixedPointIteration(FixedPointMap T) {
-    this(T, SolverSettings.of(1000, 1e-10, LinearSolvers.gmres()));
-  }
-
-  public FixedPointIteration(FixedPointMap T, SolverSettings settings) {
-    if (T == null) throw new IllegalArgumentException(NAME + ": T must not be null");
-    if (settings == null) throw new IllegalArgumentException(NAME + ": settings must not be null");
+  private FixedPointIteration(OptimizerSettings settings, FixedPointMap T) {
+    super(settings);
     this.T = T;
-    this.settings = settings;
   }
 
-  public SolverSettings settings() { return settings; }
-  public FixedPointIteration withSettings(SolverSettings s) { return new FixedPointIteration(T, s); }
-  public FixedPointIteration withMaxIterations(int n) { return withSettings(settings.withMaxIterations(n)); }
-  public FixedPointIteration withTol(double tol) { return withSettings(settings.withTol(tol)); }
-  public FixedPointIteration withDifferentiation(Differentiation d) { return withSettings(settings.withDifferentiation(d)); }
-  public FixedPointIteration withLinearSolver(LinearSolver s) { return withSettings(settings.withLinearSolver(s)); }
-  public FixedPointIteration withImplicitOptions(ImplicitOptions o) { return withSettings(settings.withImplicitOptions(o)); }
+  /** Fixed-point iteration of T: at most 1000 iterations, tol 1e-10 on the step length. */
+  public static FixedPointIteration of(FixedPointMap T) {
+    if (T == null) throw new IllegalArgumentException(NAME + ": T must not be null");
+    return new FixedPointIteration(OptimizerSettings.defaults(1000, 1e-10), T);
+  }
+
+  @Override
+  FixedPointIteration with(OptimizerSettings s) {
+    return new FixedPointIteration(s, T);
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  boolean symmetricOptimality() {
+    return false;
+  }
 
   /** F(x, θ) = T(x, θ) − x. */
+  @Override
   public Optimality optimality() {
     return Implicit.residual(T);
   }
@@ -58,24 +62,25 @@ public final class FixedPointIteration {
    *
    * @param init the starting point; not modified (its derivative is ignored in IMPLICIT mode)
    */
+  @Override
   public SolverResult run(Tensor init, Tensor... theta) {
-    Tensor x0 = Guards.start(NAME, init, settings.differentiation());
-    return Iterations.run(settings.differentiation(), optimality(), th -> iterate(x0, th), settings.linearSolver(),
-        settings.implicitOptions(), theta);
+    Tensor x0 = Guards.start(NAME, init, differentiation());
+    return Iterations.run(differentiation(), optimality(), th -> iterate(x0, th), linearSolver(),
+        implicitOptions(), theta);
   }
 
   private SolverResult iterate(Tensor x, Tensor[] theta) {
     double first = Double.NaN, error = Double.NaN;
-    for (int k = 1; k <= settings.maxIterations(); k++) {
+    for (int k = 1; k <= maxIterations(); k++) {
       Tensor next = T.apply(x, theta);
       Guards.requireSameShape(NAME, "T(x, θ)", next, x);
       Guards.requireFinite(NAME, k, "T(x, θ)", next);
       error = next.concrete().sub(x.concrete()).norm2();
       x = next;
       if (k == 1) first = error;
-      if (error <= settings.tol()) return new SolverResult(x, k, error, true);
+      if (error <= tol()) return new SolverResult(x, k, error, true);
       Guards.requireNotDiverged(NAME, k, error, first);
     }
-    return new SolverResult(x, settings.maxIterations(), error, false);
+    return new SolverResult(x, maxIterations(), error, false);
   }
 }

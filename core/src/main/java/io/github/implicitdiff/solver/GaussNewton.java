@@ -1,9 +1,6 @@
 package io.github.implicitdiff.solver;
 
-import io.github.implicitdiff.implicit.ImplicitOptions;
 import io.github.implicitdiff.implicit.Optimality;
-import io.github.implicitdiff.linalg.LinearSolver;
-import io.github.implicitdiff.linalg.LinearSolvers;
 import io.github.implicitdiff.linalg.NotConvergedException;
 import io.github.implicitdiff.tensor.Tensor;
 
@@ -22,56 +19,65 @@ import io.github.implicitdiff.tensor.Tensor;
  *
  * <pre>{@code
  * ResidualFunction r = (p, th) -> p.index(0, 0).mul(p.index(0, 1).mul(t).exp()).sub(th[0]);   // a·exp(b t) − y
- * Tensor p = new GaussNewton(r).run(Tensor.of(1, 0), y).orThrow();
- * Tensor dpdy = AD.jacobian(yy -> new GaussNewton(r).run(Tensor.of(1, 0), yy).solution(), y);
+ * Tensor p = GaussNewton.of(r).run(Tensor.of(1, 0), y).orThrow();
+ * Tensor dpdy = AD.jacobian(yy -> GaussNewton.of(r).run(Tensor.of(1, 0), yy).solution(), y);
  * }</pre>
  */
-public final class GaussNewton {
+public final class GaussNewton extends Optimizer<GaussNewton> {
   private static final String NAME = "GaussNewton";
   private static final int MAX_HALVINGS = 50;
   private final ResidualFunction r;
-  private final SolverSettings settings;
 
-  public GaussNewton(ResidualFunction r) {
-    this(r, new SolverSettings(100, 1e-10, Differentiation.IMPLICIT, LinearSolvers.cg(), ImplicitOptions.defaults().withSymmetric(true)));
-  }
-
-  public GaussNewton(ResidualFunction r, SolverSettings settings) {
-    if (r == null || settings == null) throw new IllegalArgumentException(NAME + ": r and settings must not be null");
+  private GaussNewton(OptimizerSettings settings, ResidualFunction r) {
+    super(settings);
     this.r = r;
-    this.settings = settings;
   }
 
-  public SolverSettings settings() { return settings; }
-  public GaussNewton withSettings(SolverSettings s) { return new GaussNewton(r, s); }
-  public GaussNewton withMaxIterations(int n) { return withSettings(settings.withMaxIterations(n)); }
-  public GaussNewton withTol(double tol) { return withSettings(settings.withTol(tol)); }
-  public GaussNewton withDifferentiation(Differentiation d) { return withSettings(settings.withDifferentiation(d)); }
-  public GaussNewton withLinearSolver(LinearSolver s) { return withSettings(settings.withLinearSolver(s)); }
-  public GaussNewton withImplicitOptions(ImplicitOptions o) { return withSettings(settings.withImplicitOptions(o)); }
+  /** Gauss–Newton on ½‖r‖²: at most 100 iterations, tol 1e-10 on the relative gradient. */
+  public static GaussNewton of(ResidualFunction r) {
+    if (r == null) throw new IllegalArgumentException(NAME + ": r must not be null");
+    return new GaussNewton(OptimizerSettings.defaults(100, 1e-10), r);
+  }
+
+  @Override
+  GaussNewton with(OptimizerSettings s) {
+    return new GaussNewton(s, r);
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  boolean symmetricOptimality() {
+    return true;
+  }
 
   /** F(x, θ) = J(x, θ)ᵀ r(x, θ), the gradient of ½‖r‖². */
+  @Override
   public Optimality optimality() {
     return LeastSquares.stationarity(r);
   }
 
   /** Iterates from the vector {@code init} (not modified; its derivative is ignored in IMPLICIT mode). */
+  @Override
   public SolverResult run(Tensor init, Tensor... theta) {
-    Tensor x0 = Guards.start(NAME, init, settings.differentiation());
+    Tensor x0 = Guards.start(NAME, init, differentiation());
     LeastSquares.requireVector(NAME, x0);
-    return Iterations.run(settings.differentiation(), optimality(), th -> iterate(x0, th), settings.linearSolver(),
-        settings.implicitOptions(), theta);
+    return Iterations.run(differentiation(), optimality(), th -> iterate(x0, th), linearSolver(),
+        implicitOptions(), theta);
   }
 
   private SolverResult iterate(Tensor x, Tensor[] theta) {
     Tensor res = LeastSquares.residual(NAME, r, x, theta, 0);
     double first = Double.NaN, error = Double.NaN;
-    for (int k = 0; k < settings.maxIterations(); k++) {
+    for (int k = 0; k < maxIterations(); k++) {
       Tensor J = LeastSquares.jacobian(r, x, theta, res.dim(0));
       Tensor g = J.T().matmul(res);
       error = LeastSquares.relativeGradient(J, res, g);
       if (k == 0) first = error;
-      if (error <= settings.tol()) return new SolverResult(x, k, error, true);
+      if (error <= tol()) return new SolverResult(x, k, error, true);
       Guards.requireNotDiverged(NAME, k, error, first);
       Tensor delta = io.github.implicitdiff.linalg.DenseSolve.solve(J.T().matmul(J), g.neg());
       double slope = g.concrete().vdot(delta.concrete());
@@ -91,6 +97,6 @@ public final class GaussNewton {
     }
     Tensor J = LeastSquares.jacobian(r, x, theta, res.dim(0));
     error = LeastSquares.relativeGradient(J, res, J.T().matmul(res));
-    return new SolverResult(x, settings.maxIterations(), error, error <= settings.tol());
+    return new SolverResult(x, maxIterations(), error, error <= tol());
   }
 }

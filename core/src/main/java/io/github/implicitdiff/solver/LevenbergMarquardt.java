@@ -1,9 +1,6 @@
 package io.github.implicitdiff.solver;
 
-import io.github.implicitdiff.implicit.ImplicitOptions;
 import io.github.implicitdiff.implicit.Optimality;
-import io.github.implicitdiff.linalg.LinearSolver;
-import io.github.implicitdiff.linalg.LinearSolvers;
 import io.github.implicitdiff.tensor.Tensor;
 
 /**
@@ -21,50 +18,60 @@ import io.github.implicitdiff.tensor.Tensor;
  *
  * <pre>{@code
  * ResidualFunction r = (x, th) -> Tensor.stack(0, x.index(0, 0).rsub(1), x.index(0, 1).sub(x.index(0, 0).square()).mul(10));
- * Tensor x = new LevenbergMarquardt(r).run(Tensor.of(-1.2, 1)).orThrow();        // Rosenbrock: [1, 1]
+ * Tensor x = LevenbergMarquardt.of(r).run(Tensor.of(-1.2, 1)).orThrow();        // Rosenbrock: [1, 1]
  * }</pre>
  */
-public final class LevenbergMarquardt {
+public final class LevenbergMarquardt extends Optimizer<LevenbergMarquardt> {
   private static final String NAME = "LevenbergMarquardt";
   private final ResidualFunction r;
-  private final SolverSettings settings;
   private final double initialDampingFactor;
 
-  public LevenbergMarquardt(ResidualFunction r) {
-    this(r, new SolverSettings(200, 1e-10, Differentiation.IMPLICIT, LinearSolvers.cg(), ImplicitOptions.defaults().withSymmetric(true)), 1e-3);
-  }
-
   /** @param initialDampingFactor τ &gt; 0, λ₀ = τ · max diag(J₀ᵀJ₀) */
-  public LevenbergMarquardt(ResidualFunction r, SolverSettings settings, double initialDampingFactor) {
-    if (r == null || settings == null) throw new IllegalArgumentException(NAME + ": r and settings must not be null");
+  private LevenbergMarquardt(OptimizerSettings settings, ResidualFunction r, double initialDampingFactor) {
+    super(settings);
     if (!(initialDampingFactor > 0) || !Double.isFinite(initialDampingFactor))
       throw new IllegalArgumentException(NAME + ": initialDampingFactor must be finite and > 0, got " + initialDampingFactor);
     this.r = r;
-    this.settings = settings;
     this.initialDampingFactor = initialDampingFactor;
   }
 
-  public SolverSettings settings() { return settings; }
+  /** Levenberg–Marquardt on ½‖r‖²: τ = 1e-3, at most 200 iterations, tol 1e-10 on the relative gradient. */
+  public static LevenbergMarquardt of(ResidualFunction r) {
+    if (r == null) throw new IllegalArgumentException(NAME + ": r must not be null");
+    return new LevenbergMarquardt(OptimizerSettings.defaults(200, 1e-10), r, 1e-3);
+  }
+
   public double initialDampingFactor() { return initialDampingFactor; }
-  public LevenbergMarquardt withSettings(SolverSettings s) { return new LevenbergMarquardt(r, s, initialDampingFactor); }
-  public LevenbergMarquardt withInitialDampingFactor(double tau) { return new LevenbergMarquardt(r, settings, tau); }
-  public LevenbergMarquardt withMaxIterations(int n) { return withSettings(settings.withMaxIterations(n)); }
-  public LevenbergMarquardt withTol(double tol) { return withSettings(settings.withTol(tol)); }
-  public LevenbergMarquardt withDifferentiation(Differentiation d) { return withSettings(settings.withDifferentiation(d)); }
-  public LevenbergMarquardt withLinearSolver(LinearSolver s) { return withSettings(settings.withLinearSolver(s)); }
-  public LevenbergMarquardt withImplicitOptions(ImplicitOptions o) { return withSettings(settings.withImplicitOptions(o)); }
+  public LevenbergMarquardt withInitialDampingFactor(double tau) { return new LevenbergMarquardt(settings, r, tau); }
+
+  @Override
+  LevenbergMarquardt with(OptimizerSettings s) {
+    return new LevenbergMarquardt(s, r, initialDampingFactor);
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  boolean symmetricOptimality() {
+    return true;
+  }
 
   /** F(x, θ) = J(x, θ)ᵀ r(x, θ), the gradient of ½‖r‖². */
+  @Override
   public Optimality optimality() {
     return LeastSquares.stationarity(r);
   }
 
   /** Iterates from the vector {@code init} (not modified; its derivative is ignored in IMPLICIT mode). */
+  @Override
   public SolverResult run(Tensor init, Tensor... theta) {
-    Tensor x0 = Guards.start(NAME, init, settings.differentiation());
+    Tensor x0 = Guards.start(NAME, init, differentiation());
     LeastSquares.requireVector(NAME, x0);
-    return Iterations.run(settings.differentiation(), optimality(), th -> iterate(x0, th), settings.linearSolver(),
-        settings.implicitOptions(), theta);
+    return Iterations.run(differentiation(), optimality(), th -> iterate(x0, th), linearSolver(),
+        implicitOptions(), theta);
   }
 
   private SolverResult iterate(Tensor x, Tensor[] theta) {
@@ -75,8 +82,8 @@ public final class LevenbergMarquardt {
     double maxDiag = maxDiagonal(JtJ);
     double lambda = initialDampingFactor * Math.max(maxDiag, Double.MIN_NORMAL), nu = 2;
     double first = LeastSquares.relativeGradient(J, res, g), error = first;
-    for (int k = 0; k < settings.maxIterations(); k++) {
-      if (error <= settings.tol()) return new SolverResult(x, k, error, true);
+    for (int k = 0; k < maxIterations(); k++) {
+      if (error <= tol()) return new SolverResult(x, k, error, true);
       Guards.requireNotDiverged(NAME, k, error, first);
       if (lambda > 1e16 * (1 + maxDiag)) return new SolverResult(x, k, error, false);
       Tensor delta = io.github.implicitdiff.linalg.DenseSolve.solve(JtJ.add(Tensor.eye(n).mul(lambda)), g.neg());
@@ -100,7 +107,7 @@ public final class LevenbergMarquardt {
         nu *= 2;
       }
     }
-    return new SolverResult(x, settings.maxIterations(), error, error <= settings.tol());
+    return new SolverResult(x, maxIterations(), error, error <= tol());
   }
 
   private static double maxDiagonal(Tensor JtJ) {

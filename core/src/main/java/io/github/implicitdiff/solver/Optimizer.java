@@ -15,10 +15,12 @@ import java.util.function.Function;
  * function theorem (the default, {@link Differentiation#IMPLICIT}) or through its recorded iterations
  * ({@link Differentiation#UNROLLED}).
  *
- * <p>Stopping criterion, shared by all solvers: {@code error} = rms(F(x, θ)) / max(1, rms(x)) at the
- * returned x, rms being the root mean square over the elements, and the solver has converged when
- * error ≤ tol (default 1e-8). This is the quantity the implicit layer checks (against 1e-6 by default),
- * so a converged solution always passes that check.
+ * <p>Stopping criterion of the minimizers (gradient, proximal, projected, mirror and block coordinate descent,
+ * Newton, L-BFGS, nonlinear CG): {@code error} = rms(F(x, θ)) / max(1, rms(x)) at the returned x, rms being
+ * the root mean square over the elements, and the solver has converged when error ≤ tol (default 1e-8).
+ * This is the quantity the implicit layer checks (against 1e-6 by default), so a converged solution always
+ * passes that check. The root finders, fixed-point, least-squares and box-QP solvers state their own
+ * stopping quantity (a step length, a bracket width, a relative gradient) and defaults in their Javadoc.
  *
  * <pre>{@code
  * GradientDescent gd = GradientDescent.of(f).withTol(1e-10).withMaxIterations(5000)

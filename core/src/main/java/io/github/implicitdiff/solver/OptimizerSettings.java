@@ -11,7 +11,11 @@ import io.github.implicitdiff.linalg.LinearSolver;
 record OptimizerSettings(int maxIterations, double tol, Differentiation differentiation, LinearSolver linearSolver,
     ImplicitOptions implicitOptions, DegeneracyCheck degeneracyCheck) {
   static OptimizerSettings defaults(int maxIterations) {
-    return new OptimizerSettings(maxIterations, Optimizer.DEFAULT_TOL, Differentiation.IMPLICIT, null, null, null);
+    return defaults(maxIterations, Optimizer.DEFAULT_TOL);
+  }
+
+  static OptimizerSettings defaults(int maxIterations, double tol) {
+    return new OptimizerSettings(maxIterations, tol, Differentiation.IMPLICIT, null, null, null);
   }
 
   OptimizerSettings withMaxIterations(int value) {

@@ -181,7 +181,7 @@ class DegenerateSolutionsTest {
     Tensor Q = spd(rng, n);
     Tensor xUnconstrained = Tensor.of(0.2, 0.7, 0, 0.4, 1); // coordinates 2 and 4 on the bounds 0 and 1
     Tensor c = Q.matmul(xUnconstrained).neg(), l = Tensor.zeros(n), u = Tensor.ones(n);
-    BoxConstrainedQp qp = new BoxConstrainedQp();
+    BoxConstrainedQp qp = BoxConstrainedQp.of();
     SolverResult r = qp.run(Tensor.full(0.5, n), Q, c, l, u);
     assertClose(xUnconstrained, r.solution(), 1e-8, "solution");
     assertEquals(List.of(2, 4), r.degeneracy().indices());
@@ -202,7 +202,7 @@ class DegenerateSolutionsTest {
     Random rng = new Random(seed);
     int n = 6;
     Tensor Q = spd(rng, n), c = Tensor.randn(rng, n);
-    SolverResult r = new BoxConstrainedQp().run(Tensor.zeros(n), Q, c, Tensor.full(-0.3, n), Tensor.full(0.3, n));
+    SolverResult r = BoxConstrainedQp.of().run(Tensor.zeros(n), Q, c, Tensor.full(-0.3, n), Tensor.full(0.3, n));
     assertTrue(r.converged());
     double[] x = r.solution().toDoubleArray();
     assertTrue(java.util.Arrays.stream(x).anyMatch(v -> Math.abs(v) == 0.3), "some bound must be active");

@@ -36,7 +36,7 @@ class FixedPointSolversTest {
   @ValueSource(longs = {1, 2, 3})
   void fixedPointIterationSolvesAndDifferentiates(long seed) {
     Problem p = Problem.random(seed);
-    var solver = new FixedPointIteration(p.T).withTol(1e-13);
+    var solver = FixedPointIteration.of(p.T).withTol(1e-13);
     SolverResult r = solver.run(Tensor.zeros(N), p.x);
     assertTrue(r.converged());
     assertTrue(p.T.apply(r.solution(), p.x).sub(r.solution()).maxAbs() < 1e-12);
@@ -56,8 +56,8 @@ class FixedPointSolversTest {
   @ValueSource(longs = {1, 2, 3})
   void andersonAgreesWithPlainIterationInFewerSteps(long seed) {
     Problem p = Problem.random(seed);
-    SolverResult plain = new FixedPointIteration(p.T).withTol(1e-13).run(Tensor.zeros(N), p.x);
-    var anderson = new AndersonAcceleration(p.T).withTol(1e-12).withMemory(4);
+    SolverResult plain = FixedPointIteration.of(p.T).withTol(1e-13).run(Tensor.zeros(N), p.x);
+    var anderson = AndersonAcceleration.of(p.T).withTol(1e-12).withMemory(4);
     SolverResult acc = anderson.run(Tensor.zeros(N), p.x);
     assertTrue(acc.converged());
     assertTrue(acc.solution().allClose(plain.solution(), 1e-11));
@@ -75,7 +75,7 @@ class FixedPointSolversTest {
   @Test
   void andersonWithMixingAndMemoryOneStillConverges() {
     Problem p = Problem.random(7);
-    SolverResult r = new AndersonAcceleration(p.T).withMemory(1).withMixing(0.7).withTol(1e-12).run(Tensor.zeros(N), p.x);
+    SolverResult r = AndersonAcceleration.of(p.T).withMemory(1).withMixing(0.7).withTol(1e-12).run(Tensor.zeros(N), p.x);
     assertTrue(r.converged());
     assertTrue(p.T.apply(r.solution(), p.x).sub(r.solution()).maxAbs() < 1e-11);
   }
@@ -83,22 +83,22 @@ class FixedPointSolversTest {
   @Test
   void nanIterateIsReported() {
     FixedPointMap T = (z, th) -> z.sub(th[0]).log(); // log of a negative number
-    var e = assertThrows(NonFiniteException.class, () -> new FixedPointIteration(T).run(Tensor.of(0.5), Tensor.of(1.0)));
+    var e = assertThrows(NonFiniteException.class, () -> FixedPointIteration.of(T).run(Tensor.of(0.5), Tensor.of(1.0)));
     assertTrue(e.getMessage().contains("FixedPointIteration"), e.getMessage());
-    assertThrows(NonFiniteException.class, () -> new AndersonAcceleration(T).run(Tensor.of(0.5), Tensor.of(1.0)));
+    assertThrows(NonFiniteException.class, () -> AndersonAcceleration.of(T).run(Tensor.of(0.5), Tensor.of(1.0)));
   }
 
   @Test
   void divergenceIsReported() {
     FixedPointMap T = (z, th) -> z.mul(3).add(th[0]); // expanding: no attracting fixed point
-    var e = assertThrows(NotConvergedException.class, () -> new FixedPointIteration(T).run(Tensor.of(0.0), Tensor.of(1.0)));
+    var e = assertThrows(NotConvergedException.class, () -> FixedPointIteration.of(T).run(Tensor.of(0.0), Tensor.of(1.0)));
     assertTrue(e.getMessage().contains("diverged"), e.getMessage());
   }
 
   @Test
   void budgetExhaustedIsUnconvergedAndOrThrowThrows() {
     Problem p = Problem.random(1);
-    SolverResult r = new FixedPointIteration(p.T).withMaxIterations(3).run(Tensor.zeros(N), p.x);
+    SolverResult r = FixedPointIteration.of(p.T).withMaxIterations(3).run(Tensor.zeros(N), p.x);
     assertFalse(r.converged());
     assertEquals(3, r.iterations());
     assertThrows(NotConvergedException.class, r::orThrow);

@@ -20,7 +20,7 @@ class LeastSquaresSolversTest {
     ResidualFunction r = (w, th) -> X.matmul(w).sub(th[0]);
     Tensor XtXinvXt = Reference.solve(X.T().matmul(X), X.T());
     Tensor expected = XtXinvXt.matmul(y);
-    for (var solver : new Object[] {new GaussNewton(r), new LevenbergMarquardt(r)}) {
+    for (var solver : new Object[] {GaussNewton.of(r), LevenbergMarquardt.of(r)}) {
       for (Differentiation mode : Differentiation.values()) {
         java.util.function.Function<Tensor, SolverResult> run = solver instanceof GaussNewton g
             ? yy -> g.withDifferentiation(mode).run(Tensor.zeros(4), yy)
@@ -47,8 +47,8 @@ class LeastSquaresSolversTest {
   @ValueSource(longs = {1, 2, 3})
   void exponentialFitGaussNewtonAndLevenbergMarquardtAgreeAndDifferentiate(long seed) {
     Tensor y = data(seed), init = Tensor.of(1, 0);
-    var gn = new GaussNewton(EXPONENTIAL).withTol(1e-13);
-    var lm = new LevenbergMarquardt(EXPONENTIAL).withTol(1e-13);
+    var gn = GaussNewton.of(EXPONENTIAL).withTol(1e-13);
+    var lm = LevenbergMarquardt.of(EXPONENTIAL).withTol(1e-13);
     SolverResult a = gn.run(init, y), b = lm.run(init, y);
     assertTrue(a.converged() && b.converged());
     assertTrue(a.solution().allClose(b.solution(), 1e-9), a.solution() + " vs " + b.solution());
@@ -68,7 +68,7 @@ class LeastSquaresSolversTest {
   void levenbergMarquardtSolvesRosenbrockWithClosedFormDerivative(double theta) {
     // r = (θ − x₀, 10 (x₁ − x₀²)): minimum at (θ, θ²), derivative (1, 2θ)
     ResidualFunction r = (x, th) -> Tensor.stack(0, th[0].sub(x.index(0, 0)), x.index(0, 1).sub(x.index(0, 0).square()).mul(10));
-    var lm = new LevenbergMarquardt(r).withTol(1e-13);
+    var lm = LevenbergMarquardt.of(r).withTol(1e-13);
     SolverResult s = lm.run(Tensor.of(-1.2, 1), Tensor.scalar(theta));
     assertTrue(s.converged());
     assertTrue(s.solution().allClose(Tensor.of(theta, theta * theta), 1e-10), s.solution().toString());
@@ -79,7 +79,7 @@ class LeastSquaresSolversTest {
   @Test
   void nanResidualIsReported() {
     ResidualFunction r = (x, th) -> x.sub(th[0]).log();
-    assertThrows(NonFiniteException.class, () -> new GaussNewton(r).run(Tensor.of(0.0), Tensor.of(1.0)));
-    assertThrows(NonFiniteException.class, () -> new LevenbergMarquardt(r).run(Tensor.of(0.0), Tensor.of(1.0)));
+    assertThrows(NonFiniteException.class, () -> GaussNewton.of(r).run(Tensor.of(0.0), Tensor.of(1.0)));
+    assertThrows(NonFiniteException.class, () -> LevenbergMarquardt.of(r).run(Tensor.of(0.0), Tensor.of(1.0)));
   }
 }

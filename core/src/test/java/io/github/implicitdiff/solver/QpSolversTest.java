@@ -94,7 +94,7 @@ class QpSolversTest {
     int n = 5;
     Tensor Q = spd(rng, n), c = Tensor.randn(rng, n).mul(2), l = Tensor.full(-0.5, n), u = Tensor.full(0.5, n);
     Tensor expected = boxByEnumeration(Q, c, -0.5, 0.5);
-    var box = new BoxConstrainedQp().withTol(1e-13);
+    var box = BoxConstrainedQp.of().withTol(1e-13);
     SolverResult s = box.run(Tensor.zeros(n), Q, c, l, u);
     assertTrue(s.converged());
     assertTrue(s.solution().allClose(expected, 1e-11), s.solution() + " vs " + expected);
@@ -118,7 +118,7 @@ class QpSolversTest {
   @Test
   void boxQpWithEmptyBoxThrows() {
     var e = assertThrows(IllegalArgumentException.class,
-        () -> new BoxConstrainedQp().run(Tensor.zeros(2), Tensor.eye(2), Tensor.ones(2), Tensor.of(0, 1), Tensor.of(1, 0)));
+        () -> BoxConstrainedQp.of().run(Tensor.zeros(2), Tensor.eye(2), Tensor.ones(2), Tensor.of(0, 1), Tensor.of(1, 0)));
     assertTrue(e.getMessage().contains("empty"), e.getMessage());
   }
 

@@ -34,7 +34,7 @@ class RootFindingTest {
     Coupled p = Coupled.random(seed, n);
     Tensor xTrue = Tensor.randn(new Random(seed + 100), n);
     Tensor theta = p.F.apply(xTrue, Tensor.zeros(n)); // θ such that x* = xTrue
-    var solver = new Broyden(p.F).withTol(1e-12);
+    var solver = Broyden.of(p.F).withTol(1e-12);
     SolverResult r = solver.run(Tensor.zeros(n), theta);
     assertTrue(r.converged());
     assertTrue(r.solution().allClose(xTrue, 1e-10), r.solution() + " vs " + xTrue);
@@ -51,7 +51,7 @@ class RootFindingTest {
     int n = 4;
     Coupled p = Coupled.random(seed, n);
     Tensor theta = Tensor.randn(new Random(seed), n);
-    var unrolled = new Broyden(p.F).withTol(1e-13).withDifferentiation(Differentiation.UNROLLED);
+    var unrolled = Broyden.of(p.F).withTol(1e-13).withDifferentiation(Differentiation.UNROLLED);
     Tensor x = unrolled.run(Tensor.zeros(n), theta).orThrow();
     Tensor J = AD.jacobian(t -> unrolled.run(Tensor.zeros(n), t).solution(), theta, AD.Mode.REVERSE);
     assertTrue(J.allClose(p.jacobian(x), 1e-6), J + " vs " + p.jacobian(x));
@@ -61,7 +61,7 @@ class RootFindingTest {
   void broydenIdentityStartSolvesAMildSystem() {
     Optimality F = (x, th) -> x.sub(x.mul(0.5).cos().mul(0.2)).sub(th[0]); // x − 0.2 cos(x/2) = θ
     Tensor theta = Tensor.of(0.1, -0.4, 0.7);
-    SolverResult r = new Broyden(F).withInitialJacobian(Broyden.InitialJacobian.IDENTITY).withTol(1e-12).run(Tensor.zeros(3), theta);
+    SolverResult r = Broyden.of(F).withInitialJacobian(Broyden.InitialJacobian.IDENTITY).withTol(1e-12).run(Tensor.zeros(3), theta);
     assertTrue(r.converged());
     assertTrue(F.apply(r.solution(), theta).maxAbs() < 1e-12);
   }
@@ -69,14 +69,14 @@ class RootFindingTest {
   @Test
   void broydenNanIsReported() {
     Optimality F = (x, th) -> x.add(th[0]).sqrt().sub(1); // sqrt of a negative at the start
-    assertThrows(NonFiniteException.class, () -> new Broyden(F).run(Tensor.of(-5.0), Tensor.of(1.0)));
+    assertThrows(NonFiniteException.class, () -> Broyden.of(F).run(Tensor.of(-5.0), Tensor.of(1.0)));
   }
 
   @ParameterizedTest
   @ValueSource(doubles = {0.5, 2, 7})
   void bisectionFindsSquareRootWithImplicitDerivative(double theta) {
     Optimality F = (x, th) -> x.square().sub(th[0]);
-    var solver = new Bisection(F);
+    var solver = Bisection.of(F);
     SolverResult r = solver.run(Tensor.of(0, 3), Tensor.scalar(theta));
     assertTrue(r.converged());
     assertEquals(Math.sqrt(theta), r.solution().item(), 1e-12);
@@ -89,7 +89,7 @@ class RootFindingTest {
   @Test
   void bisectionWithoutSignChangeThrows() {
     Optimality F = (x, th) -> x.square().add(th[0]);
-    var e = assertThrows(IllegalArgumentException.class, () -> new Bisection(F).run(Tensor.of(-1, 1), Tensor.scalar(1)));
+    var e = assertThrows(IllegalArgumentException.class, () -> Bisection.of(F).run(Tensor.of(-1, 1), Tensor.scalar(1)));
     assertTrue(e.getMessage().contains("no sign change"), e.getMessage());
   }
 
@@ -97,12 +97,12 @@ class RootFindingTest {
   void bisectionRefusesUnrolled() {
     Optimality F = (x, th) -> x.sub(th[0]);
     assertThrows(IllegalArgumentException.class,
-        () -> new Bisection(F, new Bisection(F).settings().withDifferentiation(Differentiation.UNROLLED)));
+        () -> Bisection.of(F).withDifferentiation(Differentiation.UNROLLED));
   }
 
   @Test
   void bisectionNanThrows() {
     Optimality F = (x, th) -> x.log().sub(th[0]); // log of negative x at lo
-    assertThrows(NonFiniteException.class, () -> new Bisection(F).run(Tensor.of(-1, 2), Tensor.scalar(0)));
+    assertThrows(NonFiniteException.class, () -> Bisection.of(F).run(Tensor.of(-1, 2), Tensor.scalar(0)));
   }
 }
