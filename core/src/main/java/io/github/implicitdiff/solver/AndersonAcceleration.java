@@ -71,10 +71,6 @@ public final class AndersonAcceleration extends Optimizer<AndersonAcceleration> 
     return NAME;
   }
 
-  @Override
-  boolean symmetricOptimality() {
-    return false;
-  }
 
   /** F(x, θ) = T(x, θ) − x. */
   @Override

@@ -51,10 +51,6 @@ public final class Bisection extends Optimizer<Bisection> {
     return NAME;
   }
 
-  @Override
-  boolean symmetricOptimality() {
-    return false;
-  }
 
   /** The scalar function whose root is sought. */
   @Override

@@ -54,10 +54,6 @@ public final class BoxConstrainedQp extends Optimizer<BoxConstrainedQp> {
     return NAME;
   }
 
-  @Override
-  boolean symmetricOptimality() {
-    return false;
-  }
 
   /** F(x; Q, c, l, u) = clip(x − (½(Q + Qᵀ)x + c), l, u) − x. */
   @Override

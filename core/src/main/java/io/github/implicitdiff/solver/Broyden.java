@@ -62,10 +62,6 @@ public final class Broyden extends Optimizer<Broyden> {
     return NAME;
   }
 
-  @Override
-  boolean symmetricOptimality() {
-    return false;
-  }
 
   /** The function whose root is sought. */
   @Override

@@ -46,10 +46,6 @@ public final class FixedPointIteration extends Optimizer<FixedPointIteration> {
     return NAME;
   }
 
-  @Override
-  boolean symmetricOptimality() {
-    return false;
-  }
 
   /** F(x, θ) = T(x, θ) − x. */
   @Override

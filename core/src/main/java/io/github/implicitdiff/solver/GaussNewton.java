@@ -23,14 +23,12 @@ import io.github.implicitdiff.tensor.Tensor;
  * Tensor dpdy = AD.jacobian(yy -> GaussNewton.of(r).run(Tensor.of(1, 0), yy).solution(), y);
  * }</pre>
  */
-public final class GaussNewton extends Optimizer<GaussNewton> {
+public final class GaussNewton extends LeastSquaresSolver<GaussNewton> {
   private static final String NAME = "GaussNewton";
   private static final int MAX_HALVINGS = 50;
-  private final ResidualFunction r;
 
   private GaussNewton(OptimizerSettings settings, ResidualFunction r) {
-    super(settings);
-    this.r = r;
+    super(settings, r);
   }
 
   /** Gauss–Newton on ½‖r‖²: at most 100 iterations, tol 1e-10 on the relative gradient. */
@@ -50,26 +48,7 @@ public final class GaussNewton extends Optimizer<GaussNewton> {
   }
 
   @Override
-  boolean symmetricOptimality() {
-    return true;
-  }
-
-  /** F(x, θ) = J(x, θ)ᵀ r(x, θ), the gradient of ½‖r‖². */
-  @Override
-  public Optimality optimality() {
-    return LeastSquares.stationarity(r);
-  }
-
-  /** Iterates from the vector {@code init} (not modified; its derivative is ignored in IMPLICIT mode). */
-  @Override
-  public SolverResult run(Tensor init, Tensor... theta) {
-    Tensor x0 = Guards.start(NAME, init, differentiation());
-    LeastSquares.requireVector(NAME, x0);
-    return Iterations.run(differentiation(), optimality(), th -> iterate(x0, th), linearSolver(),
-        implicitOptions(), theta);
-  }
-
-  private SolverResult iterate(Tensor x, Tensor[] theta) {
+  SolverResult iterate(Tensor x, Tensor[] theta) {
     Tensor res = LeastSquares.residual(NAME, r, x, theta, 0);
     double first = Double.NaN, error = Double.NaN;
     for (int k = 0; k < maxIterations(); k++) {

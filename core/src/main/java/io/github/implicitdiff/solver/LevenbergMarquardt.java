@@ -21,17 +21,15 @@ import io.github.implicitdiff.tensor.Tensor;
  * Tensor x = LevenbergMarquardt.of(r).run(Tensor.of(-1.2, 1)).orThrow();        // Rosenbrock: [1, 1]
  * }</pre>
  */
-public final class LevenbergMarquardt extends Optimizer<LevenbergMarquardt> {
+public final class LevenbergMarquardt extends LeastSquaresSolver<LevenbergMarquardt> {
   private static final String NAME = "LevenbergMarquardt";
-  private final ResidualFunction r;
   private final double initialDampingFactor;
 
   /** @param initialDampingFactor τ &gt; 0, λ₀ = τ · max diag(J₀ᵀJ₀) */
   private LevenbergMarquardt(OptimizerSettings settings, ResidualFunction r, double initialDampingFactor) {
-    super(settings);
+    super(settings, r);
     if (!(initialDampingFactor > 0) || !Double.isFinite(initialDampingFactor))
       throw new IllegalArgumentException(NAME + ": initialDampingFactor must be finite and > 0, got " + initialDampingFactor);
-    this.r = r;
     this.initialDampingFactor = initialDampingFactor;
   }
 
@@ -55,26 +53,7 @@ public final class LevenbergMarquardt extends Optimizer<LevenbergMarquardt> {
   }
 
   @Override
-  boolean symmetricOptimality() {
-    return true;
-  }
-
-  /** F(x, θ) = J(x, θ)ᵀ r(x, θ), the gradient of ½‖r‖². */
-  @Override
-  public Optimality optimality() {
-    return LeastSquares.stationarity(r);
-  }
-
-  /** Iterates from the vector {@code init} (not modified; its derivative is ignored in IMPLICIT mode). */
-  @Override
-  public SolverResult run(Tensor init, Tensor... theta) {
-    Tensor x0 = Guards.start(NAME, init, differentiation());
-    LeastSquares.requireVector(NAME, x0);
-    return Iterations.run(differentiation(), optimality(), th -> iterate(x0, th), linearSolver(),
-        implicitOptions(), theta);
-  }
-
-  private SolverResult iterate(Tensor x, Tensor[] theta) {
+  SolverResult iterate(Tensor x, Tensor[] theta) {
     int n = x.dim(0);
     Tensor res = LeastSquares.residual(NAME, r, x, theta, 0);
     Tensor J = LeastSquares.jacobian(r, x, theta, res.dim(0));

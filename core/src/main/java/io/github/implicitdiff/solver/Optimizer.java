@@ -55,8 +55,13 @@ public abstract class Optimizer<S extends Optimizer<S>> {
   /** The optimality condition F(x, θ) = 0 whose root {@link #run} finds; F(x, θ) has x's shape. */
   public abstract Optimality optimality();
 
-  /** Whether ∂₁F is symmetric (F is a gradient), which makes CG the default linear solver. */
-  abstract boolean symmetricOptimality();
+  /**
+   * Whether ∂₁F is symmetric (F is a gradient), which makes CG the default linear solver; false (GMRES) unless
+   * a solver says otherwise.
+   */
+  boolean symmetricOptimality() {
+    return false;
+  }
 
   // ------------------------------------------------------------------------------------ accessors
 

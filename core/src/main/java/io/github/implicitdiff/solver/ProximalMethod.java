@@ -91,10 +91,6 @@ abstract class ProximalMethod<S extends ProximalMethod<S>> extends Optimizer<S> 
     return accelerated;
   }
 
-  @Override
-  boolean symmetricOptimality() {
-    return false;
-  }
 
   /** F(x, θ) = op_{η₀}(x − η₀∇₁f(x, θ_f); θ_g) − x. */
   @Override
