@@ -71,7 +71,6 @@ public final class AndersonAcceleration extends Optimizer<AndersonAcceleration> 
     return NAME;
   }
 
-
   /** F(x, θ) = T(x, θ) − x. */
   @Override
   public Optimality optimality() {
@@ -81,9 +80,7 @@ public final class AndersonAcceleration extends Optimizer<AndersonAcceleration> 
   /** Iterates from {@code init} (not modified; its derivative is ignored in IMPLICIT mode). */
   @Override
   public SolverResult run(Tensor init, Tensor... theta) {
-    Tensor x0 = Guards.start(NAME, init, differentiation());
-    return Iterations.run(differentiation(), optimality(), th -> iterate(x0, th), linearSolver(),
-        implicitOptions(), theta);
+    return solve(init, theta, this::iterate);
   }
 
   private SolverResult iterate(Tensor x, Tensor[] theta) {

@@ -51,7 +51,6 @@ public final class Bisection extends Optimizer<Bisection> {
     return NAME;
   }
 
-
   /** The scalar function whose root is sought. */
   @Override
   public Optimality optimality() {

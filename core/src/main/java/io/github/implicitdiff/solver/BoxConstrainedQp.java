@@ -54,7 +54,6 @@ public final class BoxConstrainedQp extends Optimizer<BoxConstrainedQp> {
     return NAME;
   }
 
-
   /** F(x; Q, c, l, u) = clip(x − (½(Q + Qᵀ)x + c), l, u) − x. */
   @Override
   public Optimality optimality() {
@@ -79,9 +78,8 @@ public final class BoxConstrainedQp extends Optimizer<BoxConstrainedQp> {
   public SolverResult run(Tensor init, Tensor... theta) {
     Guards.requireCount(NAME, theta, 4, "(Q, c, l, u)");
     validate(init, theta);
-    Tensor x0 = Guards.start(NAME, init, differentiation());
-    return Iterations.run(differentiation(), th -> inspect(iterate(x0, th), th),
-        r -> new Iterations.Backward(optimality(r.degeneracy()), linearSolver()), implicitOptions(), theta);
+    return solve(init, theta, (x0, th) -> inspect(iterate(x0, th), th),
+        r -> new Iterations.Backward(optimality(r.degeneracy()), linearSolver()));
   }
 
   /** r with its weakly active coordinates: x_i at a bound with (Qx + c)_i ≈ 0, i.e. x − (Qx + c) at a kink of the clip. */

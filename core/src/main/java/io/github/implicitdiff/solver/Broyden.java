@@ -62,7 +62,6 @@ public final class Broyden extends Optimizer<Broyden> {
     return NAME;
   }
 
-
   /** The function whose root is sought. */
   @Override
   public Optimality optimality() {
@@ -72,9 +71,7 @@ public final class Broyden extends Optimizer<Broyden> {
   /** Iterates from {@code init} (not modified; its derivative is ignored in IMPLICIT mode). */
   @Override
   public SolverResult run(Tensor init, Tensor... theta) {
-    Tensor x0 = Guards.start(NAME, init, differentiation());
-    return Iterations.run(differentiation(), F, th -> iterate(x0, th), linearSolver(),
-        implicitOptions(), theta);
+    return solve(init, theta, this::iterate);
   }
 
   private SolverResult iterate(Tensor init, Tensor[] theta) {

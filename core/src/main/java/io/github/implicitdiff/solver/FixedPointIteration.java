@@ -46,7 +46,6 @@ public final class FixedPointIteration extends Optimizer<FixedPointIteration> {
     return NAME;
   }
 
-
   /** F(x, θ) = T(x, θ) − x. */
   @Override
   public Optimality optimality() {
@@ -60,9 +59,7 @@ public final class FixedPointIteration extends Optimizer<FixedPointIteration> {
    */
   @Override
   public SolverResult run(Tensor init, Tensor... theta) {
-    Tensor x0 = Guards.start(NAME, init, differentiation());
-    return Iterations.run(differentiation(), optimality(), th -> iterate(x0, th), linearSolver(),
-        implicitOptions(), theta);
+    return solve(init, theta, this::iterate);
   }
 
   private SolverResult iterate(Tensor x, Tensor[] theta) {

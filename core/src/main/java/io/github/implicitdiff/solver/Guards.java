@@ -86,11 +86,4 @@ final class Guards {
       throw new ShapeException(solver + ": " + what + " has shape " + got.shapeString() + " but x has shape "
           + expected.shapeString() + "; the map must return x's shape");
   }
-
-  /** The starting point: its concrete value in IMPLICIT mode (the solution must not depend on it). */
-  static Tensor start(String solver, Tensor init, Differentiation mode) {
-    if (init == null) throw new IllegalArgumentException(solver + ": init must not be null");
-    init.requireFinite(solver + ": init");
-    return mode == Differentiation.IMPLICIT ? init.concrete() : init;
-  }
 }

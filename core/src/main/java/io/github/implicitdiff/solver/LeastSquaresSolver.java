@@ -35,8 +35,7 @@ abstract class LeastSquaresSolver<S extends LeastSquaresSolver<S>> extends Optim
   /** Iterates from the vector {@code init} (not modified; its derivative is ignored in IMPLICIT mode). */
   @Override
   public final SolverResult run(Tensor init, Tensor... theta) {
-    Tensor x0 = Guards.start(name(), init, differentiation());
-    LeastSquares.requireVector(name(), x0);
-    return Iterations.run(differentiation(), optimality(), th -> iterate(x0, th), linearSolver(), implicitOptions(), theta);
+    if (init != null) LeastSquares.requireVector(name(), init);
+    return solve(init, theta, this::iterate);
   }
 }

@@ -61,7 +61,6 @@ public final class MirrorDescent extends Optimizer<MirrorDescent> {
     return "MirrorDescent";
   }
 
-
   /** F(x, θ) = softmax(log x − η₀∇₁f(x, θ)) − x along the last axis. */
   @Override
   public Optimality optimality() {

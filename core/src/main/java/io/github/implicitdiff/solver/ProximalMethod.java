@@ -91,7 +91,6 @@ abstract class ProximalMethod<S extends ProximalMethod<S>> extends Optimizer<S> 
     return accelerated;
   }
 
-
   /** F(x, θ) = op_{η₀}(x − η₀∇₁f(x, θ_f); θ_g) − x. */
   @Override
   public Optimality optimality() {
