@@ -27,7 +27,8 @@ import java.util.stream.IntStream;
  * alone classifies the real images well. Inner problem W*(Θ) = argmin_W (1/10) Σ_c CE(Θ_c W; c) + (λ/2)‖W‖²
  * by L-BFGS (no bias: see {@link Problem}); outer loss CE(W*(Θ); X, y) on the real training half; its
  * gradient in Θ by implicit differentiation of the inner stationarity condition (no iteration recorded);
- * Adam on Θ from Gaussian noise. The distilled images are compared with two sets of ten real images trained
+ * Adam on Θ from Gaussian noise (Adam written here: the library's solvers are inner solvers). The first
+ * hypergradient is checked against central differences along a random direction. The distilled images are compared with two sets of ten real images trained
  * on the same way: the class means, and one random image per class (several draws).
  */
 public final class Distillation implements Experiment {
@@ -162,13 +163,13 @@ public final class Distillation implements Experiment {
     private int lastIterations;
 
     /**
-     * @param tol the inner solver's tolerance (see {@link io.github.implicitdiff.solver.Optimizer})
      * @param warmStart whether each solve starts from the previous solution (else from W = 0)
      */
     Problem(Tensor X, int[] y, int k, double lambda, boolean warmStart) {
       this(X, y, k, lambda, warmStart, 1e-9);
     }
 
+    /** @param tol the inner solver's tolerance (default 1e-9; see {@link io.github.implicitdiff.solver.Optimizer}) */
     Problem(Tensor X, int[] y, int k, double lambda, boolean warmStart, double tol) {
       this.X = X;
       this.y = y.clone();
