@@ -6,8 +6,6 @@ import io.github.implicitdiff.app.Result;
 import io.github.implicitdiff.app.cli.OptionSpec;
 import io.github.implicitdiff.app.cli.Options;
 import io.github.implicitdiff.app.data.CsvData;
-import io.github.implicitdiff.app.data.Datasets;
-import io.github.implicitdiff.app.data.Standardizer;
 import io.github.implicitdiff.app.report.JsonObject;
 import io.github.implicitdiff.app.report.Plot;
 import io.github.implicitdiff.app.report.Table;
@@ -51,15 +49,12 @@ public final class LogregHyper implements Experiment {
     int steps = options.getIntInRange("steps", quick ? 6 : 25, 1, 1000);
     double lambda0 = options.getPositiveDouble("lambda", 0.01);
     int m = options.getIntInRange("samples", quick ? 300 : 898, 20, 898);
-    CsvData all = Datasets.load("digits");
-    CsvData.Split split = all.split(0.5, new Random(0));
-    Standardizer s = Standardizer.fit(split.train());
-    CsvData train = s.apply(split.train()), val = s.apply(split.validation());
-    output.note(s.describe());
+    Digits digits = Digits.load(output);
+    CsvData train = digits.train(), val = digits.validation();
     output.note("digits split 50/50 with seed 0; " + m + " training and " + m + " validation samples used");
     int[] rows = java.util.stream.IntStream.range(0, m).toArray();
     Tensor X = train.rows(rows).X(), Xv = val.rows(rows).X();
-    int[] y = labels(train.rows(rows).y()), yv = labels(val.rows(rows).y());
+    int[] y = Digits.labels(train.rows(rows).y()), yv = Digits.labels(val.rows(rows).y());
     int d = X.dim(1), k = 10;
 
     Objective inner = (W, th) -> Objectives.l2MulticlassLogistic(W, th[0].exp(), X, y);
@@ -74,20 +69,11 @@ public final class LogregHyper implements Experiment {
 
     // check the first hypergradient against central differences along a random unit direction
     var first = AD.valueAndGrad(valLoss, theta);
-    Tensor dir = Tensor.randn(new Random(1), d);
-    dir = dir.div(dir.norm2());
-    double h = 5e-4;
     // the differences need solves tighter than h (their error is about tol / h): cold starts at tol 1e-10
     LBFGS tight = solver.withTol(1e-10);
-    io.github.implicitdiff.autodiff.TensorFunction tightLoss =
-        th -> Objectives.multiclassLogistic(tight.run(Tensor.zeros(d, k), th).orThrow(), Xv, yv);
-    double fd = (tightLoss.apply(theta.add(dir.mul(h))).item() - tightLoss.apply(theta.sub(dir.mul(h))).item()) / (2 * h);
-    double ad = first.grad().vdot(dir);
-    double fdRel = Math.abs(ad - fd) / Math.max(1e-12, Math.abs(fd));
-    output.out().printf(java.util.Locale.ROOT, "directional hypergradient: implicit %.8g, central differences %.8g (rel. diff %.2g)%n",
-        ad, fd, fdRel);
-    if (!(fdRel < 1e-3))
-      throw new IllegalStateException("logreg-hyper: implicit hypergradient disagrees with finite differences: " + ad + " vs " + fd);
+    DirectionalCheck check = DirectionalCheck.of(
+        th -> Objectives.multiclassLogistic(tight.run(Tensor.zeros(d, k), th).orThrow(), Xv, yv),
+        theta, first.grad(), new Random(1), 5e-4).report("logreg-hyper", output, 1e-3);
 
     double[] lossPath = new double[steps + 1], accPath = new double[steps + 1];
     var loop = output.progress().loop("hyper", steps, "val_loss", "val_acc");
@@ -97,7 +83,7 @@ public final class LogregHyper implements Experiment {
     Table table = new Table("step", "val_loss", "val_accuracy", "mean log10 λ");
     for (int t = 0; t <= steps; t++) {
       lossPath[t] = loss;
-      accPath[t] = accuracy(warm[0], Xv, yv);
+      accPath[t] = Digits.accuracy(warm[0], Xv, yv);
       if (t == 0 || t == steps || t % Math.max(1, steps / 5) == 0)
         table.row(t, loss, accPath[t], theta.mean().item() / Math.log(10));
       if (t == steps) break;
@@ -111,7 +97,7 @@ public final class LogregHyper implements Experiment {
       theta = next;
       loss = vg.value().item();
       g = vg.grad();
-      loop.update(t + 1, loss, accuracy(warm[0], Xv, yv));
+      loop.update(t + 1, loss, Digits.accuracy(warm[0], Xv, yv));
     }
     output.table(table);
     double[] steps0 = new double[steps + 1];
@@ -126,22 +112,7 @@ public final class LogregHyper implements Experiment {
     Plot strengths = new Plot(900, 500).title("Learned regularization per pixel").xLabel("pixel (row-major 8×8)")
         .yLabel("log10 λ").lineWithMarkers("log10 λ_j", pixels, log10Lambda).horizontalLine(Math.log10(lambda0), "initial");
     JsonObject json = new JsonObject().put("samples", m).put("steps", steps).put("initial_lambda", lambda0)
-        .put("hypergradient_directional", ad).put("hypergradient_directional_fd", fd).put("fd_relative_difference", fdRel)
         .put("val_loss", lossPath).put("val_accuracy", accPath).put("log10_lambda", log10Lambda);
-    return new Result(json).withPlot("val-loss", plot).withPlot("lambda", strengths);
-  }
-
-  private static int[] labels(Tensor y) {
-    double[] v = y.toDoubleArray();
-    int[] r = new int[v.length];
-    for (int i = 0; i < v.length; i++) r[i] = (int) v[i];
-    return r;
-  }
-
-  private static double accuracy(Tensor W, Tensor X, int[] y) {
-    int[] pred = X.matmul(W).argmax(1);
-    int ok = 0;
-    for (int i = 0; i < y.length; i++) if (pred[i] == y[i]) ok++;
-    return ok / (double) y.length;
+    return new Result(check.addTo(json)).withPlot("val-loss", plot).withPlot("lambda", strengths);
   }
 }

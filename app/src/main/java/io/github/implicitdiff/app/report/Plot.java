@@ -36,6 +36,13 @@ import javax.imageio.ImageIO;
  * Rules: a NaN or infinite point is skipped (a line breaks there); a value ≤ 0 on a logarithmic axis is
  * an error (clip or drop such values first), as is a plot without any finite point. The legend goes in
  * the corner of the plotting area that covers the fewest points.
+ *
+ * <p>A plot can instead show images: grayscale panels in a grid, each scaled to its own range (see
+ * {@link #image}); such a plot has no axes, series or reference lines.
+ * <pre>{@code
+ * Plot grid = new Plot(900, 300).title("Images").imageColumns(10);
+ * for (int c = 0; c < 10; c++) grid.image("class " + c, 8, 8, pixels[c]);
+ * }</pre>
  */
 public final class Plot {
   /** Axis scale. */
@@ -61,6 +68,8 @@ public final class Plot {
   private final int height;
   private final List<Series> series = new ArrayList<>();
   private final List<Reference> references = new ArrayList<>();
+  private final List<ImageGrid.Panel> images = new ArrayList<>();
+  private int imageColumns;
   private String title = "";
   private String xLabel = "";
   private String yLabel = "";
@@ -158,10 +167,46 @@ public final class Plot {
     return this;
   }
 
+  /**
+   * Adds a grayscale image of {@code rows}×{@code cols} values, row-major (copied), drawn with its caption
+   * beneath it. Each image has its own range: its smallest finite value white, its largest black (a
+   * constant image mid-gray, a non-finite value red). Images go left to right, in rows of
+   * {@link #imageColumns} panels.
+   * @return this
+   * @throws IllegalArgumentException if {@code values} does not hold rows × cols values, or rows or cols is not positive
+   */
+  public Plot image(String caption, int rows, int cols, double[] values) {
+    if (rows < 1 || cols < 1 || values.length != (long) rows * cols) {
+      throw new IllegalArgumentException("Plot: image '" + caption + "' needs rows, cols ≥ 1 and rows × cols values,"
+          + " got " + rows + "×" + cols + " and " + values.length + " values");
+    }
+    images.add(new ImageGrid.Panel(caption == null ? "" : caption, rows, cols, values.clone()));
+    return this;
+  }
+
+  /** Sets how many images go in one row of the grid (default: all in one row). @return this */
+  public Plot imageColumns(int columns) {
+    if (columns < 1) {
+      throw new IllegalArgumentException("Plot.imageColumns: need at least 1 column, got " + columns);
+    }
+    this.imageColumns = columns;
+    return this;
+  }
+
   /** Draws the plot. @throws IllegalArgumentException as described in the class comment */
   public BufferedImage render() {
+    if (!images.isEmpty()) {
+      if (!series.isEmpty() || !references.isEmpty()) {
+        throw new IllegalArgumentException("Plot '" + title + "': a plot of images cannot also have series or reference lines");
+      }
+      return draw(g -> ImageGrid.paint(g, width, height, title, images, imageColumns));
+    }
     Axis xAxis = axis(true);
     Axis yAxis = axis(false);
+    return draw(g -> new PlotPainter(g, width, height, xAxis, yAxis).paint(this));
+  }
+
+  private BufferedImage draw(java.util.function.Consumer<Graphics2D> painter) {
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();
     try {
@@ -170,7 +215,7 @@ public final class Plot {
       g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
       g.setColor(Color.WHITE);
       g.fillRect(0, 0, width, height);
-      new PlotPainter(g, width, height, xAxis, yAxis).paint(this);
+      painter.accept(g);
     } finally {
       g.dispose();
     }

@@ -94,6 +94,78 @@ class PlotTest {
     assertEquals(List.of("10⁻¹²", "10⁻¹⁰", "10⁻⁸", "10⁻⁶", "10⁻⁴", "10⁻²", "10⁰"), wide, "every other decade");
   }
 
+  @Test
+  void imagePanelsAreDrawnRowMajorFromWhiteToBlack() {
+    // a 2×2 image [[0, 1], [2, 3]]: gray levels 255 (top left), 170, 85, 0 (bottom right), each a square block
+    BufferedImage image = new Plot(240, 180).image("", 2, 2, new double[] {0, 1, 2, 3}).render();
+    int[] light = box(image, 170), dark = box(image, 85), black = box(image, 0);
+    int side = light[2] - light[0] + 1;
+    assertTrue(side >= 20, "pixels are enlarged to fill the cell: " + side);
+    assertEquals(side * side, count(image, 170));
+    assertEquals(side * side, count(image, 85));
+    assertEquals(side * side, count(image, 0));
+    assertEquals(light[0], black[0], "1 above 3");
+    assertEquals(dark[1], black[1], "2 left of 3, same row");
+    assertEquals(dark[0] + side, black[0]);
+    assertEquals(light[1] + side, black[1]);
+  }
+
+  @Test
+  void imageGridWithCaptionsRenders(@TempDir Path dir) throws Exception {
+    Plot plot = new Plot(600, 300).title("grid").imageColumns(3);
+    for (int i = 0; i < 7; i++) plot.image("image " + i, 8, 8, ramp(64, i));
+    plot.image("constant", 8, 8, new double[64]).image("with NaN", 1, 2, new double[] {Double.NaN, 1});
+    Path file = dir.resolve("grid.png");
+    plot.save(file);
+    BufferedImage image = ImageIO.read(file.toFile());
+    assertEquals(600, image.getWidth());
+    assertTrue(count(image, 128) >= 64, "the constant image is mid-gray");
+    assertEquals(ImageGrid.grayLevel(5, 0, 10), 128);
+    assertEquals(ImageGrid.grayLevel(0, 0, 10), 255);
+    assertEquals(ImageGrid.grayLevel(10, 0, 10), 0);
+  }
+
+  @Test
+  void badImagesAreErrors() {
+    assertThrows(IllegalArgumentException.class, () -> new Plot().image("short", 2, 2, new double[3]));
+    assertThrows(IllegalArgumentException.class, () -> new Plot().image("empty", 0, 2, new double[0]));
+    assertThrows(IllegalArgumentException.class, () -> new Plot().imageColumns(0));
+    Plot mixed = new Plot().title("mixed").image("a", 1, 1, new double[] {1}).line("l", X, Y);
+    String m = assertThrows(IllegalArgumentException.class, mixed::render).getMessage();
+    assertTrue(m.contains("'mixed'") && m.contains("images"), m);
+  }
+
+  private static double[] ramp(int n, int offset) {
+    double[] v = new double[n];
+    for (int i = 0; i < n; i++) v[i] = (i + offset) % n;
+    return v;
+  }
+
+  /** Pixels whose red, green and blue are all {@code level}. */
+  private static int count(BufferedImage image, int level) {
+    int rgb = (level << 16) | (level << 8) | level, count = 0;
+    for (int y = 0; y < image.getHeight(); y++)
+      for (int x = 0; x < image.getWidth(); x++)
+        if ((image.getRGB(x, y) & 0xffffff) == rgb) count++;
+    return count;
+  }
+
+  /** {xmin, ymin, xmax, ymax} of the pixels of gray {@code level}. */
+  private static int[] box(BufferedImage image, int level) {
+    int rgb = (level << 16) | (level << 8) | level;
+    int[] b = {Integer.MAX_VALUE, Integer.MAX_VALUE, -1, -1};
+    for (int y = 0; y < image.getHeight(); y++)
+      for (int x = 0; x < image.getWidth(); x++)
+        if ((image.getRGB(x, y) & 0xffffff) == rgb) {
+          b[0] = Math.min(b[0], x);
+          b[1] = Math.min(b[1], y);
+          b[2] = Math.max(b[2], x);
+          b[3] = Math.max(b[3], y);
+        }
+    assertTrue(b[2] >= 0, "no pixel of gray " + level);
+    return b;
+  }
+
   static int countNonWhite(BufferedImage image) {
     int count = 0;
     for (int y = 0; y < image.getHeight(); y++) {
