@@ -1,5 +1,6 @@
 package io.github.implicitdiff.loss;
 
+import io.github.implicitdiff.optimality.CompositeLinearObjective;
 import io.github.implicitdiff.tensor.ShapeException;
 import io.github.implicitdiff.tensor.Tensor;
 
@@ -52,6 +53,33 @@ public final class MulticlassSvm {
   }
 
   /**
+   * The dual objective (eq. D) in composite-linear form, θ = (λ): f(β, λ) = h(Xᵀβ, λ) + ⟨Y − 1, β⟩ with
+   * h(z, λ) = (1/(2λ)) ‖XᵀY − z‖²_F, A = X (row i of X pairs with row β_i) and c = Y − 1. Equal to
+   * {@link #dual} in value and gradient; block coordinate descent over the rows of β uses its structure to
+   * update Xᵀβ row by row instead of evaluating the dual in full (XᵀY is computed once, here).
+   * <pre>{@code
+   * CompositeLinearObjective f = MulticlassSvm.dualComposite(X, Y);
+   * Tensor value = f.apply(beta, Tensor.scalar(0.1));   // = MulticlassSvm.dual(beta, 0.1, X, Y)
+   * }</pre>
+   * @param X (m, p)
+   * @param Y (m, k) one-hot labels (or label distributions)
+   * @throws IllegalArgumentException if an argument is null or a row of Y is not a probability vector; when
+   *     evaluated, if θ is not the single scalar λ > 0
+   */
+  public static CompositeLinearObjective dualComposite(Tensor X, Tensor Y) {
+    String op = "MulticlassSvm.dualComposite";
+    if (X == null || Y == null) throw new IllegalArgumentException(op + ": X and Y must not be null");
+    checkData(op, X, Y);
+    Tensor XtY = Y.T().matmul(X).T(); // (YᵀX)ᵀ: no copy of X
+    return CompositeLinearObjective.of((z, th) -> {
+      if (th.length != 1)
+        throw new IllegalArgumentException(op + ": expected θ = (λ), got " + th.length + " tensors");
+      checkLambda(op, th[0]);
+      return XtY.sub(z).square().sum().div(th[0].reshape().mul(2));
+    }, X, Y.sub(1));
+  }
+
+  /**
    * The primal weights of a dual point (eq. W): W(β) = Xᵀ(Y − β)/λ, shape (p, k).
    * <pre>{@code
    * Tensor W = MulticlassSvm.primalWeights(betaStar, lambda, X, Y);
@@ -83,15 +111,19 @@ public final class MulticlassSvm {
 
   private static void check(String what, Tensor beta, Tensor lambda, Tensor X, Tensor Y) {
     String op = "MulticlassSvm." + what;
+    checkData(op, X, Y);
+    if (beta.ndim() != 2 || beta.dim(0) != Y.dim(0) || beta.dim(1) != Y.dim(1))
+      throw new ShapeException(op + ": beta " + beta.shapeString() + " must have the shape of Y " + Y.shapeString());
+    checkLambda(op, lambda);
+  }
+
+  private static void checkData(String op, Tensor X, Tensor Y) {
     Checks.rank(op, "X", X, 2);
     Checks.rank(op, "Y", Y, 2);
     if (Y.dim(0) != X.dim(0))
       throw new ShapeException(op + ": X " + X.shapeString() + " has " + X.dim(0) + " rows but Y " + Y.shapeString()
           + " has " + Y.dim(0) + "; pass one label row per sample");
     Checks.distributions(op, Y, Y.dim(0), Y.dim(1));
-    if (beta.ndim() != 2 || beta.dim(0) != Y.dim(0) || beta.dim(1) != Y.dim(1))
-      throw new ShapeException(op + ": beta " + beta.shapeString() + " must have the shape of Y " + Y.shapeString());
-    checkLambda(op, lambda);
   }
 
   private static void checkLambda(String op, Tensor lambda) {

@@ -4,6 +4,7 @@ import io.github.implicitdiff.autodiff.AD;
 import io.github.implicitdiff.autodiff.ValueAndGrad;
 import io.github.implicitdiff.implicit.Optimality;
 import io.github.implicitdiff.linalg.NotConvergedException;
+import io.github.implicitdiff.optimality.CompositeLinearObjective;
 import io.github.implicitdiff.optimality.Objective;
 import io.github.implicitdiff.prox.ProximalOperator;
 import io.github.implicitdiff.tensor.Tensor;
@@ -24,12 +25,19 @@ import java.util.Arrays;
  * {@code stepSize().reference()}; GMRES solves the implicit system by default.
  * Stopping criterion, after each sweep: error = rms(F(x, θ)) / max(1, rms(x)) ≤ tol.
  *
+ * <p>Cost: with a general objective every block trial evaluates f and ∇f over all of x, so a sweep costs about
+ * n full gradient evaluations. When f is a {@link CompositeLinearObjective}, f(x, θ) = h(Aᵀx, θ) + ⟨c, x⟩, the
+ * sweep keeps z = Aᵀx, h(z) and ∇h(z) and moves z by A[b] ⊗ Δ with each block, the block gradient being
+ * A[b]·∇h(z) + c[b]: a trial costs one evaluation of h at z (O(size of z)), and a sweep about one full gradient
+ * (z is recomputed from x at the start of every sweep, where the stopping error needs the full gradient anyway,
+ * so it does not drift). Both paths take the same steps and are recorded alike by unrolled differentiation.
+ *
  * <p>θ convention: {@code run(init, θ_f..., θ_g...)}: the last {@code proxParameterCount} tensors are the
  * block prox's hyperparameters (they must apply to a single block), the others go to the objective.
  *
  * <pre>{@code
- * // multiclass SVM dual: β (m, k), each row on the simplex; θ_f = (λ)
- * Objective dual = (b, th) -> MulticlassSvm.dual(b, th[0], X, Y);
+ * // multiclass SVM dual: β (m, k), each row on the simplex; θ_f = (λ); composite-linear, so each block is cheap
+ * Objective dual = MulticlassSvm.dualComposite(X, Y);
  * ProximalOperator simplex = ProximalOperator.fromProjection(Projection.simplex());
  * BlockCoordinateDescent bcd = BlockCoordinateDescent.of(dual, simplex, 1);
  * Tensor beta = bcd.run(Y, lambda, Tensor.scalar(1)).orThrow();
@@ -112,54 +120,53 @@ public final class BlockCoordinateDescent extends Optimizer<BlockCoordinateDesce
     Theta.split(name(), theta, proxParameterCount, "prox");
     if (init != null && init.ndim() == 0)
       throw new IllegalArgumentException(name() + ": init must have at least one axis (the blocks), got a scalar");
+    if (init != null && f instanceof CompositeLinearObjective composite) composite.requireCompatible(init);
     return solve(init, theta, (x0, th) -> {
       Theta split = Theta.split(name(), th, proxParameterCount, "prox");
       return sweep(x0, split.objective(), split.operator());
     });
   }
 
-  private ValueAndGrad evaluate(Tensor x, Tensor[] thetaF) {
-    return AD.valueAndGrad(z -> f.apply(z, thetaF), x);
+  private SolverResult sweep(Tensor x0, Tensor[] thetaF, Tensor[] thetaG) {
+    return f instanceof CompositeLinearObjective composite
+        ? sweep(new IncrementalBlocks(composite, x0, thetaF), thetaG)
+        : sweep(new FullBlocks(f, x0, thetaF), thetaG);
   }
 
-  private SolverResult sweep(Tensor x0, Tensor[] thetaF, Tensor[] thetaG) {
-    int n = x0.dim(0);
+  /** The cyclic sweeps, whatever evaluates the objective block by block. */
+  private <T extends BlockTrial> SolverResult sweep(BlockOracle<T> oracle, Tensor[] thetaG) {
+    int n = oracle.blocks();
     double[] eta = new double[n];
     Arrays.fill(eta, stepSize.reference());
-    Tensor x = x0;
-    ValueAndGrad at = evaluate(x, thetaF);
-    Guards.requireFiniteStart(name(), at.value(), at.grad());
+    Guards.requireFiniteStart(name(), oracle.value(), oracle.gradient());
     double error = Double.NaN, initialError = Double.NaN;
     for (int k = 0; k < maxIterations(); k++) {
-      error = Guards.relativeRms(blockStep(x, at.grad(), stepSize.reference(), thetaG).sub(x), x);
+      Tensor x = oracle.x();
+      error = Guards.relativeRms(blockStep(x, oracle.gradient(), stepSize.reference(), thetaG).sub(x), x);
       if (k == 0) initialError = error;
       if (error <= tol()) return new SolverResult(x, k, error, true);
       Guards.requireNotDiverging(name(), k, stepSize.describe(stepSize.reference()), initialError, error);
       for (int b = 0; b < n; b++) {
-        Tensor xb = x.index(0, b), gb = at.grad().index(0, b);
-        Tensor mask = blockMask(x.shape(), b);
+        Tensor xb = oracle.block(b), gb = oracle.blockGradient(b);
         if (stepSize instanceof StepSize.Fixed) {
-          Tensor zb = prox.apply(xb.sub(gb.mul(eta[b])), eta[b], thetaG);
-          x = x.add(mask.mul(zb.sub(xb).expandDims(0)));
-          at = evaluate(x, thetaF);
-          Guards.requireFiniteStep(name(), k, stepSize.describe(eta[b]), "the objective or its gradient", at.value(), at.grad());
+          Tensor step = prox.apply(xb.sub(gb.mul(eta[b])), eta[b], thetaG).sub(xb);
+          T trial = oracle.trial(b, step);
+          if (trial == null || !trial.finite())
+            throw Guards.nonFiniteStep(name(), k, stepSize.describe(eta[b]), "the iterate, the objective or its gradient");
+          oracle.accept(trial);
           continue;
         }
         StepSize.Backtracking bt = (StepSize.Backtracking) stepSize;
-        double fx = at.value().item();
         boolean accepted = false;
         for (int s = 0; s <= bt.maxShrinks() && !accepted; s++) {
-          Tensor zb = prox.apply(xb.sub(gb.mul(eta[b])), eta[b], thetaG);
-          Tensor step = zb.sub(xb);
-          Tensor trial = x.add(mask.mul(step.expandDims(0)));
-          ValueAndGrad next = trial.allFinite() ? evaluate(trial, thetaF) : null;
-          if (next != null && next.value().allFinite() && next.grad().allFinite()) {
+          Tensor step = prox.apply(xb.sub(gb.mul(eta[b])), eta[b], thetaG).sub(xb);
+          T trial = oracle.trial(b, step);
+          if (trial != null && trial.finite()) {
             double bound = 0.5 * step.vdot(step) / eta[b];
-            double valueGap = next.value().item() - fx - gb.vdot(step);
-            double gradientGap = next.grad().index(0, b).sub(gb).vdot(step);
+            double valueGap = trial.valueChange() - gb.vdot(step);
+            double gradientGap = trial.blockGradient().sub(gb).vdot(step);
             if (valueGap <= bound || gradientGap <= bound) {
-              x = trial;
-              at = next;
+              oracle.accept(trial);
               accepted = true;
               eta[b] *= bt.growth();
               break;
@@ -173,9 +180,239 @@ public final class BlockCoordinateDescent extends Optimizer<BlockCoordinateDesce
               + ") in sweep " + k + "; check that the objective is smooth and its gradient correct");
       }
     }
-    return new SolverResult(x, maxIterations(), error, false);
+    return new SolverResult(oracle.x(), maxIterations(), error, false);
   }
 
+  /** The objective at x + e_b ⊗ step for one block b: what the backtracking test needs, and what accepting it keeps. */
+  private interface BlockTrial {
+    /** f(x + e_b ⊗ step) − f(x). */
+    double valueChange();
+
+    /** ∇_b f(x + e_b ⊗ step). */
+    Tensor blockGradient();
+
+    /** The tensors that must be finite for the trial to count (the objective and the gradient it keeps). */
+    Tensor[] evaluated();
+
+    default boolean finite() {
+      for (Tensor t : evaluated()) if (!t.allFinite()) return false;
+      return true;
+    }
+  }
+
+  /**
+   * The smooth part as a sweep sees it: the current x, f(x) and ∇f(x) (exact at the start of every sweep, where
+   * the stopping error is computed), the block gradients, and trial moves of one block. Written in tensor
+   * operations only, so that unrolled differentiation records the sweep.
+   */
+  private interface BlockOracle<T extends BlockTrial> {
+    int blocks();
+
+    /** The current point (after the accepted moves). */
+    Tensor x();
+
+    /** f at the current point (for the finiteness check of the start). */
+    Tensor value();
+
+    /** ∇f at the current point; called once per sweep, before its block moves. */
+    Tensor gradient();
+
+    Tensor block(int b);
+
+    Tensor blockGradient(int b);
+
+    /** The objective after moving block b by {@code step}; null when the moved point is not finite. */
+    T trial(int b, Tensor step);
+
+    /** Moves block b as {@code trial} did. */
+    void accept(T trial);
+  }
+
+  /** Any objective: every trial evaluates f and ∇f over all of x. */
+  private static final class FullBlocks implements BlockOracle<FullBlocks.Trial> {
+    private record Trial(Tensor x, ValueAndGrad at, double valueChange, Tensor blockGradient) implements BlockTrial {
+      @Override
+      public Tensor[] evaluated() {
+        return new Tensor[] {at.value(), at.grad()};
+      }
+    }
+
+    private final Objective f;
+    private final Tensor[] thetaF;
+    private Tensor x;
+    private ValueAndGrad at;
+
+    FullBlocks(Objective f, Tensor x0, Tensor[] thetaF) {
+      this.f = f;
+      this.thetaF = thetaF;
+      this.x = x0;
+      this.at = evaluate(x0);
+    }
+
+    private ValueAndGrad evaluate(Tensor point) {
+      return AD.valueAndGrad(v -> f.apply(v, thetaF), point);
+    }
+
+    @Override
+    public int blocks() {
+      return x.dim(0);
+    }
+
+    @Override
+    public Tensor x() {
+      return x;
+    }
+
+    @Override
+    public Tensor value() {
+      return at.value();
+    }
+
+    @Override
+    public Tensor gradient() {
+      return at.grad();
+    }
+
+    @Override
+    public Tensor block(int b) {
+      return x.index(0, b);
+    }
+
+    @Override
+    public Tensor blockGradient(int b) {
+      return at.grad().index(0, b);
+    }
+
+    @Override
+    public Trial trial(int b, Tensor step) {
+      Tensor moved = x.add(blockMask(x.shape(), b).mul(step.expandDims(0)));
+      if (!moved.allFinite()) return null;
+      ValueAndGrad next = evaluate(moved);
+      return new Trial(moved, next, next.value().item() - at.value().item(), next.grad().index(0, b));
+    }
+
+    @Override
+    public void accept(Trial trial) {
+      x = trial.x();
+      at = trial.at();
+    }
+  }
+
+  /**
+   * f(x, θ) = h(Aᵀx, θ) + ⟨c, x⟩: keeps z = Aᵀx, h(z) and ∇h(z), and moves block b by moving z by A[b] ⊗ step, so
+   * a trial costs one evaluation of h and ∇h at z (O(size of z)) instead of one of f over all of x. z is recomputed
+   * from x at the start of every sweep (no drift over many sweeps), with the full gradient A∇h(z) + c there.
+   */
+  private static final class IncrementalBlocks implements BlockOracle<IncrementalBlocks.Trial> {
+    private record Trial(int b, Tensor step, Tensor z, ValueAndGrad at, double valueChange, Tensor blockGradient)
+        implements BlockTrial {
+      @Override
+      public Tensor[] evaluated() {
+        return new Tensor[] {at.value(), at.grad()};
+      }
+    }
+
+    private final CompositeLinearObjective f;
+    private final Tensor[] thetaF;
+    private final Tensor A;
+    private final Tensor[] aRows, cRows, rows;
+    private Tensor x, z, gradient;
+    private ValueAndGrad atZ;
+    /** Whether z, h and ∇h are those of x (false once a block has moved since the last sweep start). */
+    private boolean current;
+
+    IncrementalBlocks(CompositeLinearObjective f, Tensor x0, Tensor[] thetaF) {
+      f.requireCompatible(x0);
+      this.f = f;
+      this.thetaF = thetaF;
+      this.A = f.matrix();
+      int n = x0.dim(0);
+      aRows = new Tensor[n];
+      rows = new Tensor[n];
+      cRows = f.linearTerm() == null ? null : new Tensor[n];
+      for (int b = 0; b < n; b++) {
+        aRows[b] = A.index(0, b);
+        rows[b] = x0.index(0, b);
+        if (cRows != null) cRows[b] = f.linearTerm().index(0, b);
+      }
+      x = x0;
+      restart();
+    }
+
+    /** z = Aᵀx, h(z) and ∇h(z) from x itself. */
+    private void restart() {
+      z = f.image(x());
+      atZ = evaluate(z);
+      gradient = null;
+      current = true;
+    }
+
+    private ValueAndGrad evaluate(Tensor at) {
+      return AD.valueAndGrad(v -> f.outer(v, thetaF), at);
+    }
+
+    @Override
+    public int blocks() {
+      return rows.length;
+    }
+
+    @Override
+    public Tensor x() {
+      if (x == null) x = Tensor.stack(0, rows);
+      return x;
+    }
+
+    @Override
+    public Tensor value() {
+      Tensor c = f.linearTerm();
+      return c == null ? atZ.value() : atZ.value().add(c.mul(x()).sum());
+    }
+
+    @Override
+    public Tensor gradient() {
+      if (!current) restart();
+      if (gradient == null) {
+        Tensor grad = A.matmul(atZ.grad());
+        gradient = f.linearTerm() == null ? grad : grad.add(f.linearTerm());
+      }
+      return gradient;
+    }
+
+    @Override
+    public Tensor block(int b) {
+      return rows[b];
+    }
+
+    @Override
+    public Tensor blockGradient(int b) {
+      return blockGradient(b, atZ.grad());
+    }
+
+    /** A[b]·∇h + c[b]. */
+    private Tensor blockGradient(int b, Tensor gradH) {
+      Tensor g = aRows[b].matmul(gradH);
+      return cRows == null ? g : g.add(cRows[b]);
+    }
+
+    @Override
+    public Trial trial(int b, Tensor step) {
+      if (!step.allFinite()) return null;
+      Tensor moved = z.add(step.ndim() == 0 ? aRows[b].mul(step) : aRows[b].outer(step));
+      ValueAndGrad next = evaluate(moved);
+      double change = next.value().item() - atZ.value().item() + (cRows == null ? 0 : cRows[b].vdot(step));
+      return new Trial(b, step, moved, next, change, blockGradient(b, next.grad()));
+    }
+
+    @Override
+    public void accept(Trial trial) {
+      rows[trial.b()] = rows[trial.b()].add(trial.step());
+      z = trial.z();
+      atZ = trial.at();
+      x = null;
+      gradient = null;
+      current = false;
+    }
+  }
   /** e_b along the first axis, shaped (n, 1, ..., 1) to broadcast over a block. */
   private static Tensor blockMask(int[] shape, int b) {
     int[] maskShape = new int[shape.length];

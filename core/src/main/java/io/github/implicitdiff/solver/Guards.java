@@ -38,10 +38,13 @@ final class Guards {
 
   /** Throws when a value became non-finite during the iterations. */
   static void requireFiniteStep(String solver, int iteration, String step, String what, Tensor... values) {
-    for (Tensor v : values)
-      if (!v.allFinite())
-        throw new NonFiniteException(solver + ": " + what + " became non-finite at iteration " + iteration + " with " + step
-            + ": the iteration diverges; use a smaller step size or a line search (StepSize.backtracking())");
+    for (Tensor v : values) if (!v.allFinite()) throw nonFiniteStep(solver, iteration, step, what);
+  }
+
+  /** The exception of {@link #requireFiniteStep}: {@code what} became non-finite. */
+  static NonFiniteException nonFiniteStep(String solver, int iteration, String step, String what) {
+    return new NonFiniteException(solver + ": " + what + " became non-finite at iteration " + iteration + " with " + step
+        + ": the iteration diverges; use a smaller step size or a line search (StepSize.backtracking())");
   }
 
   /** Throws when the error grew by {@link #DIVERGENCE_FACTOR} over its first value. */

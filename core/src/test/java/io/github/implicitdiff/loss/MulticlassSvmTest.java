@@ -5,6 +5,7 @@ import static io.github.implicitdiff.loss.FiniteDifferences.assertGradient;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.github.implicitdiff.autodiff.AD;
+import io.github.implicitdiff.optimality.CompositeLinearObjective;
 import io.github.implicitdiff.tensor.ShapeException;
 import io.github.implicitdiff.tensor.Tensor;
 import java.util.Random;
@@ -77,6 +78,48 @@ class MulticlassSvmTest {
     double primal = MulticlassSvm.primal(W, lambda, X, labels).item();
     double dual = MulticlassSvm.dual(beta, lambda, X, Y).item();
     assertEquals(primal, -dual, 1e-8 * (1 + Math.abs(primal)), "strong duality P(W(β*)) = −f(β*)");
+  }
+
+  @ParameterizedTest
+  @ValueSource(longs = {1, 2, 3, 4})
+  void compositeDualEqualsDualInValueAndGradients(long seed) {
+    Random rng = new Random(seed);
+    int m = 8, p = 5, k = 4;
+    Tensor X = Tensor.randn(rng, m, p);
+    Tensor Y = Tensor.oneHot(LossesTest.labelsTensor(LossesTest.randomLabels(rng, m, k)), k);
+    CompositeLinearObjective composite = MulticlassSvm.dualComposite(X, Y);
+    Tensor lambda = Tensor.scalar(0.2 + rng.nextDouble());
+    // any β, not only feasible ones: the two forms are equal as functions
+    for (Tensor beta : new Tensor[] {randomFeasible(rng, m, k), Tensor.randn(rng, m, k).mul(3)}) {
+      double expected = MulticlassSvm.dual(beta, lambda, X, Y).item();
+      assertEquals(expected, composite.apply(beta, lambda).item(), 1e-12 * (1 + Math.abs(expected)), "value");
+      assertClose(AD.grad(v -> MulticlassSvm.dual(v, lambda, X, Y), beta), AD.grad(v -> composite.apply(v, lambda), beta),
+          1e-12, "∇_β");
+      assertClose(AD.grad(l -> MulticlassSvm.dual(beta, l, X, Y), lambda), AD.grad(l -> composite.apply(beta, l), lambda),
+          1e-12, "∂f/∂λ");
+      // the pieces the block solver uses: z = Xᵀβ and the block gradient X[i]·∇h(z) + (Y − 1)[i]
+      Tensor z = composite.image(beta);
+      assertClose(X.T().matmul(beta), z, 1e-14, "z = Xᵀβ");
+      Tensor gradH = AD.grad(v -> composite.outer(v, lambda), z);
+      Tensor full = AD.grad(v -> MulticlassSvm.dual(v, lambda, X, Y), beta);
+      for (int i = 0; i < m; i++)
+        assertClose(full.index(0, i), X.index(0, i).matmul(gradH).add(composite.linearTerm().index(0, i)), 1e-12,
+            "block gradient of row " + i);
+    }
+  }
+
+  @Test
+  void compositeDualRejectsBadInput() {
+    Tensor Y = Tensor.oneHot(Tensor.of(0, 1), 2);
+    assertThrows(ShapeException.class, () -> MulticlassSvm.dualComposite(Tensor.ones(3, 3), Y));
+    assertThrows(IllegalArgumentException.class, () -> MulticlassSvm.dualComposite(null, Y));
+    CompositeLinearObjective f = MulticlassSvm.dualComposite(Tensor.ones(2, 3), Y);
+    var e = assertThrows(IllegalArgumentException.class, () -> f.apply(Y, Tensor.scalar(-1)));
+    assertTrue(e.getMessage().contains("dualComposite") && e.getMessage().contains("lambda"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> f.apply(Y));
+    assertTrue(e.getMessage().contains("θ = (λ)"), e.getMessage());
+    e = assertThrows(ShapeException.class, () -> f.apply(Tensor.zeros(2, 3), Tensor.scalar(1)));
+    assertTrue(e.getMessage().contains("(2, 3)") && e.getMessage().contains("(2, 2)"), e.getMessage());
   }
 
   @Test

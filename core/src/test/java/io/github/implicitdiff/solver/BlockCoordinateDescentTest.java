@@ -1,5 +1,6 @@
 package io.github.implicitdiff.solver;
 
+import io.github.implicitdiff.optimality.CompositeLinearObjective;
 import io.github.implicitdiff.optimality.Objective;
 import static io.github.implicitdiff.solver.SolverTestSupport.assertClose;
 import static org.junit.jupiter.api.Assertions.*;
@@ -10,8 +11,10 @@ import io.github.implicitdiff.loss.MulticlassSvm;
 import io.github.implicitdiff.projection.Projection;
 import io.github.implicitdiff.prox.ProximalOperator;
 import io.github.implicitdiff.tensor.NonFiniteException;
+import io.github.implicitdiff.tensor.ShapeException;
 import io.github.implicitdiff.tensor.Tensor;
 import java.util.Random;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -66,6 +69,150 @@ class BlockCoordinateDescentTest {
     assertClose(p.coordinateDescent(lambda), r.solution(), 1e-7, "lasso by coordinate blocks");
     Tensor jac = AD.jacobian(l -> bcd.run(Tensor.zeros(6), p.y(), l).orThrow(), Tensor.scalar(lambda), AD.Mode.REVERSE);
     assertClose(p.jacobianLambda(r.solution()), jac, 1e-6, "∂w/∂λ");
+  }
+
+  // ---------------------------------------------------------------- composite-linear objectives: the incremental path
+
+  /** The lasso's smooth part ½‖Xw − y‖²/n as h(Aᵀw, y) with A = Xᵀ, z = Xw, θ_f = (y). */
+  static CompositeLinearObjective lassoComposite(LassoReference p) {
+    return CompositeLinearObjective.of((z, th) -> z.sub(th[0]).square().sum().mul(0.5 / p.n()), p.X().T());
+  }
+
+  /** The same objective through the general path (not recognised as composite-linear). */
+  static Objective opaque(CompositeLinearObjective f) {
+    return f::apply;
+  }
+
+  /** Same sweeps, same solution to rounding: the two paths take the same steps. */
+  static void assertSamePath(SolverResult general, SolverResult fast) {
+    assertTrue(general.converged() && fast.converged(), general + " / " + fast);
+    assertEquals(general.iterations(), fast.iterations(), "sweeps");
+    assertClose(general.solution(), fast.solution(), 1e-12, "solution, incremental vs general path");
+  }
+
+  /**
+   * Under backtracking the paths may part: near the solution f(x') − f(x) is below round-off, so whenever the
+   * gradient form of the test does not decide (η_b between 1/(2L_b) and 1/L_b) accepting a block step depends on
+   * rounding, which the two paths do differently (f(x') from all of x, or h at the updated z). A rejection shrinks that
+   * block's step for good, so the sweep counts may differ by a few; solved tightly, the solutions agree to rounding.
+   */
+  static void assertSameSolution(SolverResult general, SolverResult fast) {
+    assertTrue(general.converged() && fast.converged(), general + " / " + fast);
+    assertTrue(Math.abs(general.iterations() - fast.iterations()) <= Math.max(3, general.iterations() / 20),
+        "sweeps " + general.iterations() + " vs " + fast.iterations());
+    assertClose(general.solution(), fast.solution(), 1e-12, "solution, incremental vs general path");
+  }
+
+  /**
+   * 1/max_b L_b for the SVM dual's rows, L_b = ‖X_b‖²/λ (from a quarter of it backtracking accepts every first trial:
+   * the gradient form of its test holds with room to spare).
+   */
+  static double svmStep(Svm svm, double lambda) {
+    return lambda / svm.X().square().sum(1).max().item();
+  }
+
+  @ParameterizedTest
+  @ValueSource(longs = {1, 2, 3, 4})
+  void compositeSvmDualTakesTheGeneralPathsSteps(long seed) {
+    Svm svm = Svm.random(seed, 8, 12, 3);
+    CompositeLinearObjective composite = MulticlassSvm.dualComposite(svm.X(), svm.Y());
+    double lambda = 0.5 + seed * 0.3;
+    Tensor lam = Tensor.scalar(lambda), s = Tensor.scalar(1), init = Tensor.full(1.0 / 3, 8, 3);
+    for (StepSize step : new StepSize[] {StepSize.fixed(svmStep(svm, lambda)),
+        StepSize.backtracking().withInitial(svmStep(svm, lambda) / 4)}) {
+      BlockCoordinateDescent general = BlockCoordinateDescent.of(svm.dual(), SIMPLEX, 1).withStepSize(step).withTol(1e-10);
+      SolverResult fast = BlockCoordinateDescent.of(composite, SIMPLEX, 1).withStepSize(step).withTol(1e-10).run(init, lam, s);
+      assertTrue(fast.iterations() > 20, "several sweeps: " + fast.iterations());
+      assertSamePath(general.run(init, lam, s), fast);
+      BlockCoordinateDescent opaque = BlockCoordinateDescent.of(opaque(composite), SIMPLEX, 1).withStepSize(step).withTol(1e-10);
+      assertSamePath(opaque.run(init, lam, s), fast);
+    }
+    // default backtracking from η = 1, which shrinks on most rows
+    assertSameSolution(BlockCoordinateDescent.of(svm.dual(), SIMPLEX, 1).withTol(1e-13).run(init, lam, s),
+        BlockCoordinateDescent.of(composite, SIMPLEX, 1).withTol(1e-13).run(init, lam, s));
+  }
+
+  @ParameterizedTest
+  @ValueSource(longs = {1, 2, 3, 4})
+  void compositeLassoByCoordinatesTakesTheGeneralPathsSteps(long seed) {
+    LassoReference p = LassoReference.random(seed, 30, 6);
+    double lambda = 0.2 * p.lambdaMax();
+    Tensor lam = Tensor.scalar(lambda), init = Tensor.zeros(6);
+    StepSize fixed = StepSize.fixed(lassoStep(p));
+    SolverResult fast = BlockCoordinateDescent.of(lassoComposite(p), ProximalOperator.lasso(), 1).withStepSize(fixed)
+        .withTol(1e-10).run(init, p.y(), lam);
+    assertSamePath(BlockCoordinateDescent.of(p.smoothPart(), ProximalOperator.lasso(), 1).withStepSize(fixed).withTol(1e-10)
+        .run(init, p.y(), lam), fast);
+    assertClose(p.coordinateDescent(lambda), fast.solution(), 1e-8, "lasso by coordinate blocks");
+    BlockCoordinateDescent general = BlockCoordinateDescent.of(p.smoothPart(), ProximalOperator.lasso(), 1).withTol(1e-13);
+    assertSameSolution(general.run(init, p.y(), lam),
+        BlockCoordinateDescent.of(lassoComposite(p), ProximalOperator.lasso(), 1).withTol(1e-13).run(init, p.y(), lam));
+  }
+
+  /** 1/max_j L_j for the lasso's coordinates, L_j = ‖X_j‖²/n. */
+  static double lassoStep(LassoReference p) {
+    return p.n() / p.X().square().sum(0).max().item();
+  }
+
+  @ParameterizedTest
+  @ValueSource(longs = {1, 2, 3})
+  void implicitDerivativesThroughTheIncrementalPathMatchTheGeneralPath(long seed) {
+    Svm svm = Svm.random(seed, 7, 10, 3);
+    Tensor s = Tensor.scalar(1), init = svm.Y(), lam = Tensor.scalar(1.5);
+    BlockCoordinateDescent general = BlockCoordinateDescent.of(svm.dual(), SIMPLEX, 1).withTol(1e-11);
+    BlockCoordinateDescent fast = BlockCoordinateDescent.of(MulticlassSvm.dualComposite(svm.X(), svm.Y()), SIMPLEX, 1)
+        .withTol(1e-11);
+    Tensor expected = AD.jacobian(l -> general.run(init, l, s).orThrow(), lam, AD.Mode.REVERSE);
+    assertTrue(expected.maxAbs() > 1e-3, "a non-trivial derivative");
+    assertClose(expected, AD.jacobian(l -> fast.run(init, l, s).orThrow(), lam, AD.Mode.REVERSE), 1e-9, "∂β/∂λ reverse");
+    assertClose(expected, AD.jacobian(l -> fast.run(init, l, s).orThrow(), lam, AD.Mode.FORWARD), 1e-9, "∂β/∂λ forward");
+    // the lasso in y, which enters h itself
+    assertLassoDerivativeInYAgrees(seed, bcd -> bcd.withTol(1e-11), 1e-9);
+  }
+
+  /** ∂w/∂y (reverse mode) of the lasso by coordinates, y entering h, through the general and the incremental path. */
+  static void assertLassoDerivativeInYAgrees(long seed, UnaryOperator<BlockCoordinateDescent> configure, double tol) {
+    LassoReference p = LassoReference.random(seed, 20, 5);
+    Tensor lasso = Tensor.scalar(0.2 * p.lambdaMax());
+    BlockCoordinateDescent g = configure.apply(BlockCoordinateDescent.of(p.smoothPart(), ProximalOperator.lasso(), 1));
+    BlockCoordinateDescent f = configure.apply(BlockCoordinateDescent.of(lassoComposite(p), ProximalOperator.lasso(), 1));
+    Tensor dy = AD.jacobian(y -> g.run(Tensor.zeros(5), y, lasso).orThrow(), p.y(), AD.Mode.REVERSE);
+    assertTrue(dy.maxAbs() > 1e-3, "a non-trivial derivative");
+    assertClose(dy, AD.jacobian(y -> f.run(Tensor.zeros(5), y, lasso).orThrow(), p.y(), AD.Mode.REVERSE), tol, "∂w/∂y");
+  }
+
+  @ParameterizedTest
+  @ValueSource(longs = {1, 2})
+  void unrolledDerivativesThroughTheIncrementalPathMatchTheGeneralPath(long seed) {
+    Svm svm = Svm.random(seed, 6, 9, 3);
+    Tensor s = Tensor.scalar(1), init = Tensor.full(1.0 / 3, 6, 3), lam = Tensor.scalar(2.0);
+    // a few sweeps, far from converged: the recorded iterations themselves must agree, not just their limit
+    BlockCoordinateDescent general = BlockCoordinateDescent.of(svm.dual(), SIMPLEX, 1)
+        .withDifferentiation(Differentiation.UNROLLED).withMaxIterations(4);
+    BlockCoordinateDescent fast = BlockCoordinateDescent.of(MulticlassSvm.dualComposite(svm.X(), svm.Y()), SIMPLEX, 1)
+        .withDifferentiation(Differentiation.UNROLLED).withMaxIterations(4);
+    // early sweeps (large steps, the value test far above round-off): default backtracking, same steps and shrinks
+    assertClose(general.run(init, lam, s).solution(), fast.run(init, lam, s).solution(), 1e-12, "4 sweeps");
+    Tensor expected = AD.jacobian(l -> general.run(init, l, s).solution(), lam, AD.Mode.REVERSE);
+    assertTrue(expected.maxAbs() > 1e-3, "a non-trivial derivative");
+    assertClose(expected, AD.jacobian(l -> fast.run(init, l, s).solution(), lam, AD.Mode.REVERSE), 1e-11, "unrolled reverse");
+    assertClose(expected, AD.jacobian(l -> fast.run(init, l, s).solution(), lam, AD.Mode.FORWARD), 1e-11, "unrolled forward");
+    // and in the data y of the lasso's h, to convergence (a fixed step: the same path, see assertSameSolution)
+    StepSize fixed = StepSize.fixed(lassoStep(LassoReference.random(seed, 20, 5)));
+    assertLassoDerivativeInYAgrees(seed, bcd -> bcd.withDifferentiation(Differentiation.UNROLLED).withStepSize(fixed), 1e-10);
+  }
+
+  @Test
+  void compositeObjectiveThatDoesNotFitTheBlocksIsRejected() {
+    Svm svm = Svm.random(4, 6, 9, 3);
+    BlockCoordinateDescent bcd = BlockCoordinateDescent.of(MulticlassSvm.dualComposite(svm.X(), svm.Y()), SIMPLEX, 1);
+    Tensor lam = Tensor.scalar(1), s = Tensor.scalar(1);
+    ShapeException rows = assertThrows(ShapeException.class, () -> bcd.run(Tensor.full(1.0 / 3, 5, 3), lam, s));
+    assertTrue(rows.getMessage().contains("5 blocks") && rows.getMessage().contains("6 rows"), rows.getMessage());
+    ShapeException shape = assertThrows(ShapeException.class, () -> bcd.run(Tensor.full(0.25, 6, 4), lam, s));
+    assertTrue(shape.getMessage().contains("(6, 4)") && shape.getMessage().contains("(6, 3)"), shape.getMessage());
+    assertThrows(ShapeException.class, () -> bcd.run(Tensor.full(1.0 / 6, 18), lam, s));
+    assertThrows(IllegalArgumentException.class, () -> bcd.run(null, lam, s));
   }
 
   @Test
