@@ -1,5 +1,8 @@
 package io.github.implicitdiff.app.experiments;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.github.implicitdiff.app.Main;
 import io.github.implicitdiff.app.Registry;
 import io.github.implicitdiff.app.report.MiniJsonParser;
@@ -8,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /** Runs the command line in-process, capturing its exit code, console, errors and JSON. */
@@ -20,6 +24,32 @@ record CommandLineRun(int code, String out, String err, Map<String, Object> json
     Map<String, Object> doc = json != null && Files.exists(json)
         ? (Map<String, Object>) MiniJsonParser.parse(Files.readString(json)) : null;
     return new CommandLineRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8), doc);
+  }
+
+  /** Runs {@code run <experiment> --quick --json dir/<file> --quiet} and asserts that it exits with 0. */
+  static CommandLineRun quick(Path dir, String experiment, String file) throws Exception {
+    Path json = dir.resolve(file);
+    CommandLineRun r = run(json, "run", experiment, "--quick", "--json", json.toString(), "--quiet");
+    assertEquals(0, r.code(), r.err());
+    return r;
+  }
+
+  /**
+   * Asserts that {@code run <experiment> --option value} ends with exit code 2 and one line naming the option,
+   * for each entry of {@code bad}.
+   */
+  static void assertEachEndsInOneLine(String experiment, Map<String, String> bad) throws Exception {
+    for (var e : bad.entrySet()) {
+      CommandLineRun r = run(null, "run", experiment, e.getKey(), e.getValue());
+      assertEquals(2, r.code(), e.toString());
+      assertTrue(r.err().contains(e.getKey()) && r.err().strip().lines().count() == 1, r.err());
+    }
+  }
+
+  /** The list of numbers under {@code key}. */
+  @SuppressWarnings("unchecked")
+  List<Double> numbers(String key) {
+    return (List<Double>) json.get(key);
   }
 
   double number(String key) {

@@ -47,12 +47,9 @@ class DistillationTest {
   @Test
   @SuppressWarnings("unchecked")
   void quickRunWritesItsFieldsAndBeatsRandomRealImages(@TempDir Path dir) throws Exception {
-    Path json = dir.resolve("d.json");
-    CommandLineRun r = CommandLineRun.run(json, "run", "distillation", "--quick", "--json", json.toString(), "--quiet");
-    assertEquals(0, r.code(), r.err());
+    CommandLineRun r = CommandLineRun.quick(dir, "distillation", "d.json");
     int steps = (int) r.number("steps");
-    List<Double> loss = (List<Double>) r.json().get("outer_loss");
-    List<Double> acc = (List<Double>) r.json().get("test_accuracy");
+    List<Double> loss = r.numbers("outer_loss"), acc = r.numbers("test_accuracy");
     assertEquals(steps + 1, loss.size());
     assertEquals(steps + 1, acc.size());
     assertTrue(loss.get(steps) < 0.5 * loss.get(0), loss.toString());
@@ -75,12 +72,7 @@ class DistillationTest {
 
   @Test
   void badOptionValuesEndInOneLine() throws Exception {
-    Map<String, String> bad = Map.of("--lambda", "0", "--steps", "0", "--lr", "-1");
-    for (var e : bad.entrySet()) {
-      CommandLineRun r = CommandLineRun.run(null, "run", "distillation", e.getKey(), e.getValue());
-      assertEquals(2, r.code(), e.toString());
-      assertTrue(r.err().contains(e.getKey()) && r.err().strip().lines().count() == 1, r.err());
-    }
+    CommandLineRun.assertEachEndsInOneLine("distillation", Map.of("--lambda", "0", "--steps", "0", "--lr", "-1"));
     CommandLineRun nan = CommandLineRun.run(null, "run", "distillation", "--lr", "abc");
     assertEquals(2, nan.code());
     assertTrue(nan.err().contains("--lr") && nan.err().strip().lines().count() == 1, nan.err());
