@@ -46,7 +46,7 @@ public final class Deq implements Experiment {
   public List<OptionSpec> options() {
     return List.of(
         OptionSpec.value("hidden", "H", "hidden size h, in [2, 256] (default 64; 32 with --quick)"),
-        OptionSpec.value("steps", "N", "Adam steps of each model, in [1, 20000] (default 1500; 200 with --quick)"),
+        OptionSpec.value("steps", "N", "Adam steps of each model, in [1, 20000] (default 600; 200 with --quick)"),
         OptionSpec.value("batch", "B", "minibatch size, in [1, 899] (default 64)"),
         OptionSpec.value("lr", "ETA", "Adam learning rate, in [1e-5, 1] (default 0.01)"),
         OptionSpec.value("unroll", "K", "fixed-point steps recorded by the unrolled model, in [1, 1000] (default 20)"),
@@ -59,7 +59,7 @@ public final class Deq implements Experiment {
   public Result run(Options options, Output output) {
     boolean quick = options.has("quick");
     int hidden = options.getIntInRange("hidden", quick ? 32 : 64, 2, 256);
-    int steps = options.getIntInRange("steps", quick ? 200 : 1500, 1, 20000);
+    int steps = options.getIntInRange("steps", quick ? 200 : 600, 1, 20000);
     int batch = options.getIntInRange("batch", 64, 1, 899);
     double lr = options.getDoubleInRange("lr", 0.01, 1e-5, 1);
     int K = options.getIntInRange("unroll", 20, 1, 1000);
@@ -135,7 +135,7 @@ public final class Deq implements Experiment {
         .put("mlp_ms_per_step", tm.medianStepMillis())
         .put("implicit_forward_iterations", ti.meanForwardIterations()).put("implicit_backward_iterations", ti.meanBackwardIterations())
         .put("unrolled_forward_iterations", tu.meanForwardIterations())
-        .put("implicit_peak_heap_bytes", bytes(heapImplicit)).put("unrolled_peak_heap_bytes", bytes(heapUnrolled))
+        .put("implicit_peak_heap_bytes", heapImplicit.peakBytes()).put("unrolled_peak_heap_bytes", heapUnrolled.peakBytes())
         .put("implicit_train_loss", ti.finalLoss(epoch)).put("unrolled_train_loss", tu.finalLoss(epoch))
         .put("mlp_train_loss", tm.finalLoss(epoch))
         .put("loss_steps", axis).put("implicit_loss", smoothI).put("unrolled_loss", smoothU).put("mlp_loss", smoothM)
@@ -168,12 +168,7 @@ public final class Deq implements Experiment {
     };
   }
 
-  /** The live peak, or the sampled one (an upper bound, garbage included) when no collection happened. */
-  private static long bytes(HeapMeter.Usage u) {
-    return u.collections() > 0 ? u.peakLiveBytes() : u.peakSampledBytes();
-  }
-
   private static String mb(HeapMeter.Usage u) {
-    return String.format(Locale.ROOT, "%.2f", bytes(u) / 1e6);
+    return String.format(Locale.ROOT, "%.2f", u.peakBytes() / 1e6);
   }
 }

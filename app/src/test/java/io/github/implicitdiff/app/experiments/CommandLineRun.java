@@ -22,6 +22,13 @@ record CommandLineRun(int code, String out, String err, Map<String, Object> json
     return new CommandLineRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8), doc);
   }
 
+  /** Runs the command line with {@code args} and checks it ends with exit code 2 and one error line naming {@code option}. */
+  static void assertUsageErrorNaming(String option, String... args) throws Exception {
+    CommandLineRun r = run(null, args);
+    org.junit.jupiter.api.Assertions.assertEquals(2, r.code(), String.join(" ", args));
+    org.junit.jupiter.api.Assertions.assertTrue(r.err().contains(option) && r.err().strip().lines().count() == 1, r.err());
+  }
+
   double number(String key) {
     return ((Number) json.get(key)).doubleValue();
   }

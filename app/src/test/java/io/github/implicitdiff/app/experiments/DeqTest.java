@@ -128,10 +128,6 @@ class DeqTest {
   void badOptionValuesEndInOneLine() throws Exception {
     Map<String, String> bad = Map.of("--hidden", "1", "--steps", "0", "--gamma", "1", "--unroll", "0", "--batch", "900",
         "--lr", "abc", "--forward", "newton");
-    for (var e : bad.entrySet()) {
-      CommandLineRun r = CommandLineRun.run(null, "run", "deq", e.getKey(), e.getValue());
-      assertEquals(2, r.code(), e.toString());
-      assertTrue(r.err().contains(e.getKey()) && r.err().strip().lines().count() == 1, r.err());
-    }
+    for (var e : bad.entrySet()) CommandLineRun.assertUsageErrorNaming(e.getKey(), "run", "deq", e.getKey(), e.getValue());
   }
 }

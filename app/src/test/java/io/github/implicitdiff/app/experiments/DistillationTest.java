@@ -76,13 +76,7 @@ class DistillationTest {
   @Test
   void badOptionValuesEndInOneLine() throws Exception {
     Map<String, String> bad = Map.of("--lambda", "0", "--steps", "0", "--lr", "-1");
-    for (var e : bad.entrySet()) {
-      CommandLineRun r = CommandLineRun.run(null, "run", "distillation", e.getKey(), e.getValue());
-      assertEquals(2, r.code(), e.toString());
-      assertTrue(r.err().contains(e.getKey()) && r.err().strip().lines().count() == 1, r.err());
-    }
-    CommandLineRun nan = CommandLineRun.run(null, "run", "distillation", "--lr", "abc");
-    assertEquals(2, nan.code());
-    assertTrue(nan.err().contains("--lr") && nan.err().strip().lines().count() == 1, nan.err());
+    for (var e : bad.entrySet()) CommandLineRun.assertUsageErrorNaming(e.getKey(), "run", "distillation", e.getKey(), e.getValue());
+    CommandLineRun.assertUsageErrorNaming("--lr", "run", "distillation", "--lr", "abc");
   }
 }
