@@ -7,6 +7,7 @@ import io.github.implicitdiff.app.bench.ReuseBenchmark;
 import io.github.implicitdiff.app.bench.SolversBenchmark;
 import io.github.implicitdiff.app.experiments.Brachistochrone;
 import io.github.implicitdiff.app.experiments.Dictionary;
+import io.github.implicitdiff.app.experiments.Deq;
 import io.github.implicitdiff.app.experiments.Distillation;
 import io.github.implicitdiff.app.experiments.HelloGrad;
 import io.github.implicitdiff.app.experiments.JacobianPrecision;
@@ -48,7 +49,8 @@ public record Registry(List<Experiment> experiments, List<Benchmark> benchmarks)
             new JacobianPrecision(),
             new LogregHyper(),
             new Distillation(),
-            new Dictionary()
+            new Dictionary(),
+            new Deq()
             // one line per experiment, in the order "run all" runs them
         ),
         List.of(

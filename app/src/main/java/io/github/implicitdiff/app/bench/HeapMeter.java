@@ -54,7 +54,12 @@ public final class HeapMeter {
    * @param seconds the task's wall-clock time
    */
   public record Usage(long baselineBytes, long peakSampledBytes, long peakLiveBytes, int collections,
-      double seconds) {}
+      double seconds) {
+    /** The live peak, or the sampled one (an upper bound, garbage included) when no collection happened. */
+    public long peakBytes() {
+      return collections > 0 ? peakLiveBytes : peakSampledBytes;
+    }
+  }
 
   /** Runs {@code task} once and measures its peak extra heap. */
   public static Usage measure(Supplier<?> task) {

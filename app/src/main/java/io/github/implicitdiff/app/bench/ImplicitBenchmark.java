@@ -85,7 +85,7 @@ public final class ImplicitBenchmark implements Benchmark {
       int k = ks[j];
       HeapMeter.Usage ui = MemoryProbe.measure(MemoryProbe.Method.IMPLICIT, p.n, p.d, k);
       HeapMeter.Usage uu = MemoryProbe.measure(MemoryProbe.Method.UNROLLED, p.n, p.d, k);
-      long bi = bytes(ui), bu = bytes(uu);
+      long bi = ui.peakBytes(), bu = uu.peakBytes();
       mt.row(k, bi, bu);
       kk[j] = k;
       mi[j] = Math.max(1, bi);
@@ -101,10 +101,6 @@ public final class ImplicitBenchmark implements Benchmark {
         + sizes[0][0] + "×" + sizes[0][1] + ")").xLabel("K").yLabel("bytes").xScale(Plot.Scale.LOG).yScale(Plot.Scale.LOG)
         .lineWithMarkers("implicit", kk, mi).lineWithMarkers("unrolled (reverse)", kk, mu);
     return new Result(new JsonObject().put("sizes", rows).put("memory_vs_K", memory)).withPlot("memory", plot);
-  }
-
-  private static long bytes(HeapMeter.Usage u) {
-    return u.collections() > 0 ? u.peakLiveBytes() : u.peakSampledBytes();
   }
 
   static int[][] parseSizes(String text) {

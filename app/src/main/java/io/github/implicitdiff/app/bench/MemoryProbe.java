@@ -14,19 +14,34 @@ import java.util.List;
 /**
  * Peak extra heap of one ridge hypergradient method, measured in a fresh JVM with a small young
  * generation ({@code -XX:+UseSerialGC -Xmn1m}) so that collections are frequent and the after-collection (live) peak is
- * meaningful. {@link #measure} starts the child JVM; {@link #main} is the child.
+ * meaningful. {@link #measure} starts the child JVM; {@link #main} is the child. {@link #inChildJvm} and
+ * {@link #report} do the same for any other task with its own main class.
  */
 public final class MemoryProbe {
   private MemoryProbe() {}
+
+  private static final int SETTLING_COLLECTIONS = 6;
 
   /** Which computation to measure. */
   public enum Method { IMPLICIT, UNROLLED }
 
   /** Peak live bytes of {@code method} with K solver steps on the n×d problem (seed 0), from a child JVM. */
   public static HeapMeter.Usage measure(Method method, int n, int d, int K) {
+    return inChildJvm(MemoryProbe.class, method.name(), String.valueOf(n), String.valueOf(d), String.valueOf(K));
+  }
+
+  /**
+   * Runs {@code main} with {@code args} in a child JVM with this JVM's class path and a 1 MB young generation
+   * ({@code -XX:+UseSerialGC -Xmn1m -Xss8m}), and reads the usage its last output line reports (written by
+   * {@link #report}).
+   *
+   * @throws IllegalStateException if the child cannot start or fails
+   */
+  public static HeapMeter.Usage inChildJvm(Class<?> main, String... args) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-Xmn1m", "-Xss8m", "-cp", System.getProperty("java.class.path"),
-        MemoryProbe.class.getName(), method.name(), String.valueOf(n), String.valueOf(d), String.valueOf(K)));
+        main.getName()));
+    cmd.addAll(List.of(args));
     try {
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
@@ -42,6 +57,22 @@ public final class MemoryProbe {
     }
   }
 
+  /**
+   * In a child started by {@link #inChildJvm}: runs {@code task} once as a warm-up (class loading and JIT
+   * allocations stay out of the figure), collects garbage {@value #SETTLING_COLLECTIONS} times, then measures
+   * the task and prints "baseline sampled live collections seconds". The collections come first because what a
+   * task leaves behind can survive a few full collections (a run of the DEQ probe left 13 MB that only the
+   * fourth System.gc() freed), and HeapMeter's own settling stops at the first two equal readings: that memory
+   * would count in the baseline and be freed during the measured run, hiding as much of its peak.
+   */
+  public static void report(java.util.function.Supplier<?> task) {
+    task.get();
+    for (int i = 0; i < SETTLING_COLLECTIONS; i++) System.gc();
+    HeapMeter.Usage u = HeapMeter.measure(task);
+    System.out.println(u.baselineBytes() + " " + u.peakSampledBytes() + " " + u.peakLiveBytes() + " " + u.collections() + " "
+        + u.seconds());
+  }
+
   /** Child: prints "baseline sampled live collections seconds". */
   public static void main(String[] args) {
     Method method = Method.valueOf(args[0]);
@@ -53,9 +84,6 @@ public final class MemoryProbe {
     java.util.function.Supplier<Double> task = method == Method.IMPLICIT
         ? () -> AD.grad(l -> p.valLoss(wStar.apply(l)), Tensor.scalar(lam)).item()
         : () -> p.unrolledReverse(lam, K);
-    task.get(); // warm-up: class loading and JIT allocations stay out of the figure
-    HeapMeter.Usage u = HeapMeter.measure(task);
-    System.out.println(u.baselineBytes() + " " + u.peakSampledBytes() + " " + u.peakLiveBytes() + " " + u.collections() + " "
-        + u.seconds());
+    report(task);
   }
 }

@@ -39,11 +39,14 @@ record CommandLineRun(int code, String out, String err, Map<String, Object> json
    * for each entry of {@code bad}.
    */
   static void assertEachEndsInOneLine(String experiment, Map<String, String> bad) throws Exception {
-    for (var e : bad.entrySet()) {
-      CommandLineRun r = run(null, "run", experiment, e.getKey(), e.getValue());
-      assertEquals(2, r.code(), e.toString());
-      assertTrue(r.err().contains(e.getKey()) && r.err().strip().lines().count() == 1, r.err());
-    }
+    for (var e : bad.entrySet()) assertUsageErrorNaming(e.getKey(), "run", experiment, e.getKey(), e.getValue());
+  }
+
+  /** Runs the command line with {@code args} and checks it ends with exit code 2 and one error line naming {@code option}. */
+  static void assertUsageErrorNaming(String option, String... args) throws Exception {
+    CommandLineRun r = run(null, args);
+    assertEquals(2, r.code(), String.join(" ", args));
+    assertTrue(r.err().contains(option) && r.err().strip().lines().count() == 1, r.err());
   }
 
   /** The list of numbers under {@code key}. */
