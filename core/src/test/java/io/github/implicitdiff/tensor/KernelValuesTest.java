@@ -97,6 +97,43 @@ class KernelValuesTest {
     assertArrayEquals(new double[] {1, 2, 3, 0, 2, 7}, Tensor.of(new double[][] {{3, 1, 2}, {7, 0, 2}}).sort(1).toDoubleArray(), 0);
   }
 
+  /** concat and stack element by element, for every axis and mixed widths (the column-stacking fast path included). */
+  @ParameterizedTest
+  @ValueSource(longs = {1, 2, 3, 4})
+  void concatAndStackPlaceEveryElement(long seed) {
+    Random rng = new Random(seed);
+    int[] base = {2 + rng.nextInt(3), 1 + rng.nextInt(4), 2 + rng.nextInt(3)};
+    for (int axis = 0; axis < 3; axis++) {
+      Tensor[] parts = new Tensor[1 + rng.nextInt(4)];
+      int total = 0;
+      for (int i = 0; i < parts.length; i++) {
+        int[] shape = base.clone();
+        shape[axis] = 1 + (axis == 1 ? rng.nextInt(3) : 0);
+        parts[i] = Tensor.randn(rng, shape);
+        total += shape[axis];
+      }
+      Tensor c = Tensor.concat(axis, parts);
+      int[] idx = new int[3];
+      for (idx[0] = 0; idx[0] < c.dim(0); idx[0]++)
+        for (idx[1] = 0; idx[1] < c.dim(1); idx[1]++)
+          for (idx[2] = 0; idx[2] < c.dim(2); idx[2]++) {
+            int k = idx[axis], i = 0;
+            while (k >= parts[i].dim(axis)) k -= parts[i++].dim(axis);
+            int[] at = idx.clone();
+            at[axis] = k;
+            assertArrayEquals(new double[] {parts[i].get(at)}, new double[] {c.get(idx)}, 0);
+          }
+      assertArrayEquals(new int[] {axis == 0 ? total : base[0], axis == 1 ? total : base[1], axis == 2 ? total : base[2]}, c.shape());
+    }
+    Tensor[] vectors = new Tensor[2 + rng.nextInt(4)];
+    int length = 3 + rng.nextInt(5);
+    for (int i = 0; i < vectors.length; i++) vectors[i] = Tensor.randn(rng, length);
+    Tensor columns = Tensor.stack(1, vectors);
+    for (int r = 0; r < columns.dim(0); r++)
+      for (int i = 0; i < vectors.length; i++)
+        assertArrayEquals(new double[] {vectors[i].get(r)}, new double[] {columns.get(r, i)}, 0);
+  }
+
   @Test
   void shortcutsReturnTheSameTensorWithoutCopying() {
     Tensor x = Tensor.randn(new Random(1), 3, 4);
