@@ -27,7 +27,7 @@ import java.util.stream.IntStream;
  * alone classifies the real images well. Inner problem W*(Θ) = argmin_W (1/10) Σ_c CE(Θ_c W; c) + (λ/2)‖W‖²
  * by L-BFGS (no bias: see {@link Problem}); outer loss CE(W*(Θ); X, y) on the real training half; its
  * gradient in Θ by implicit differentiation of the inner stationarity condition (no iteration recorded);
- * Adam on Θ from Gaussian noise (Adam written here: the library's solvers are inner solvers). The first
+ * Adam on Θ from Gaussian noise ({@link Adam}). The first
  * hypergradient is checked against central differences along a random direction. The distilled images are compared with two sets of ten real images trained
  * on the same way: the class means, and one random image per class (several draws).
  */
@@ -70,8 +70,7 @@ public final class Distillation implements Experiment {
     Problem problem = new Problem(X, y, k, lambda, true);
     Random rng = new Random(seed);
     Tensor theta = Tensor.randn(rng, k, d);
-    Tensor m = Tensor.zeros(k, d), v = Tensor.zeros(k, d);
-    double b1 = 0.9, b2 = 0.999, eps = 1e-8;
+    Adam adam = new Adam(lr, k, d);
     double[] lossPath = new double[steps + 1], accPath = new double[steps + 1];
     Table progressTable = new Table("step", "outer_loss (train)", "test_accuracy", "inner L-BFGS iterations");
     var loop = output.progress().loop("distill", steps, "outer_loss", "test_acc");
@@ -89,11 +88,7 @@ public final class Distillation implements Experiment {
         progressTable.row(t, lossPath[t], accPath[t], problem.lastIterations());
       if (t > 0) loop.update(t, lossPath[t], accPath[t]);
       if (t == steps) break;
-      Tensor g = vg.grad();
-      m = m.mul(b1).add(g.mul(1 - b1));
-      v = v.mul(b2).add(g.square().mul(1 - b2));
-      Tensor mHat = m.div(1 - Math.pow(b1, t + 1)), vHat = v.div(1 - Math.pow(b2, t + 1));
-      theta = theta.sub(mHat.mul(lr).div(vHat.sqrt().add(eps))).concrete();
+      theta = adam.step(theta, vg.grad());
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     output.table(progressTable);
