@@ -8,6 +8,7 @@ import io.github.implicitdiff.app.bench.SolversBenchmark;
 import io.github.implicitdiff.app.experiments.Brachistochrone;
 import io.github.implicitdiff.app.experiments.Distillation;
 import io.github.implicitdiff.app.experiments.HelloGrad;
+import io.github.implicitdiff.app.experiments.Imaml;
 import io.github.implicitdiff.app.experiments.JacobianPrecision;
 import io.github.implicitdiff.app.experiments.LogregHyper;
 import io.github.implicitdiff.app.experiments.Ridge;
@@ -46,7 +47,8 @@ public record Registry(List<Experiment> experiments, List<Benchmark> benchmarks)
             new Ridge(),
             new JacobianPrecision(),
             new LogregHyper(),
-            new Distillation()
+            new Distillation(),
+            new Imaml()
             // one line per experiment, in the order "run all" runs them
         ),
         List.of(

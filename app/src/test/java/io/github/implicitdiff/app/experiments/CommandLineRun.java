@@ -22,6 +22,25 @@ record CommandLineRun(int code, String out, String err, Map<String, Object> json
     return new CommandLineRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8), doc);
   }
 
+  /** Runs {@code run <experiment> --quick --json <json> --quiet} and asserts that it succeeded. */
+  static CommandLineRun quick(Path json, String experiment) throws Exception {
+    CommandLineRun r = run(json, "run", experiment, "--quick", "--json", json.toString(), "--quiet");
+    org.junit.jupiter.api.Assertions.assertEquals(0, r.code(), r.err());
+    return r;
+  }
+
+  /**
+   * Runs {@code run <experiment> <option> <value>} for each bad value and asserts that each ends with exit code 2 and
+   * one line of errors naming the option.
+   */
+  static void assertBadValuesEndInOneLine(String experiment, Map<String, String> bad) throws Exception {
+    for (var e : bad.entrySet()) {
+      CommandLineRun r = run(null, "run", experiment, e.getKey(), e.getValue());
+      org.junit.jupiter.api.Assertions.assertEquals(2, r.code(), e.toString());
+      org.junit.jupiter.api.Assertions.assertTrue(r.err().contains(e.getKey()) && r.err().strip().lines().count() == 1, r.err());
+    }
+  }
+
   double number(String key) {
     return ((Number) json.get(key)).doubleValue();
   }

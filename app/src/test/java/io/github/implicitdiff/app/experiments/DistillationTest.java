@@ -48,8 +48,7 @@ class DistillationTest {
   @SuppressWarnings("unchecked")
   void quickRunWritesItsFieldsAndBeatsRandomRealImages(@TempDir Path dir) throws Exception {
     Path json = dir.resolve("d.json");
-    CommandLineRun r = CommandLineRun.run(json, "run", "distillation", "--quick", "--json", json.toString(), "--quiet");
-    assertEquals(0, r.code(), r.err());
+    CommandLineRun r = CommandLineRun.quick(json, "distillation");
     int steps = (int) r.number("steps");
     List<Double> loss = (List<Double>) r.json().get("outer_loss");
     List<Double> acc = (List<Double>) r.json().get("test_accuracy");
@@ -75,14 +74,7 @@ class DistillationTest {
 
   @Test
   void badOptionValuesEndInOneLine() throws Exception {
-    Map<String, String> bad = Map.of("--lambda", "0", "--steps", "0", "--lr", "-1");
-    for (var e : bad.entrySet()) {
-      CommandLineRun r = CommandLineRun.run(null, "run", "distillation", e.getKey(), e.getValue());
-      assertEquals(2, r.code(), e.toString());
-      assertTrue(r.err().contains(e.getKey()) && r.err().strip().lines().count() == 1, r.err());
-    }
-    CommandLineRun nan = CommandLineRun.run(null, "run", "distillation", "--lr", "abc");
-    assertEquals(2, nan.code());
-    assertTrue(nan.err().contains("--lr") && nan.err().strip().lines().count() == 1, nan.err());
+    CommandLineRun.assertBadValuesEndInOneLine("distillation", Map.of("--lambda", "0", "--steps", "0", "--lr", "-1"));
+    CommandLineRun.assertBadValuesEndInOneLine("distillation", Map.of("--lr", "abc"));
   }
 }
