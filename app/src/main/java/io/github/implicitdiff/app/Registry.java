@@ -10,6 +10,7 @@ import io.github.implicitdiff.app.experiments.Dictionary;
 import io.github.implicitdiff.app.experiments.Deq;
 import io.github.implicitdiff.app.experiments.Distillation;
 import io.github.implicitdiff.app.experiments.HelloGrad;
+import io.github.implicitdiff.app.experiments.Imaml;
 import io.github.implicitdiff.app.experiments.JacobianPrecision;
 import io.github.implicitdiff.app.experiments.LogregHyper;
 import io.github.implicitdiff.app.experiments.Ridge;
@@ -50,7 +51,8 @@ public record Registry(List<Experiment> experiments, List<Benchmark> benchmarks)
             new LogregHyper(),
             new Distillation(),
             new Dictionary(),
-            new Deq()
+            new Deq(),
+            new Imaml()
             // one line per experiment, in the order "run all" runs them
         ),
         List.of(

@@ -1,0 +1,128 @@
+package io.github.implicitdiff.app.experiments;
+
+import io.github.implicitdiff.autodiff.AD;
+import io.github.implicitdiff.autodiff.TensorFunction;
+import io.github.implicitdiff.implicit.ImplicitDiagnostics;
+import io.github.implicitdiff.implicit.ImplicitOptions;
+import io.github.implicitdiff.linalg.LinearOperator;
+import io.github.implicitdiff.linalg.LinearSolvers;
+import io.github.implicitdiff.optimality.Objective;
+import io.github.implicitdiff.solver.LBFGS;
+import io.github.implicitdiff.tensor.Tensor;
+import java.util.List;
+
+/**
+ * iMAML's inner problem (Rajeswaran et al. 2019, eq. 4) for a {@link SineMlp} on a {@link SineTask}: adaptation
+ * from the meta-parameters θ to the task's support set (x, y) by
+ * <pre>
+ *   φ*(θ) = argmin_φ G(φ, θ),   G(φ, θ) = L(φ; x, y) + (λ/2)‖φ − θ‖²,                        (1)
+ * </pre>
+ * solved by the library's L-BFGS warm-started at θ. Its solution is differentiated implicitly, by the
+ * solver's default mode, from the stationarity condition F(φ, θ) = ∇₁G = ∇L(φ) + λ(φ − θ) = 0: with
+ * ∂₁F = ∇²L + λI and ∂₂F = −λI, the implicit function theorem gives ∂φ* / ∂θ = λ(∇²L + λI)⁻¹, so the gradient
+ * of a query loss L_q(φ*(θ)) is
+ * <pre>
+ *   ∇_θ L_q(φ*(θ)) = λ(∇²L(φ*) + λI)⁻¹ ∇L_q(φ*) = (I + ∇²L(φ*)/λ)⁻¹ ∇L_q(φ*)                  (2)
+ * </pre>
+ * (iMAML's eq. 6), the linear system solved by CG with Hessian-vector products of G: nothing of (2) is
+ * written here. The meta-objective of a batch of tasks is the mean of their query losses (eq. 5). Each
+ * solve's L-BFGS iterations and each backward solve's CG iterations are counted.
+ */
+final class ProximalAdaptation {
+  private final SineMlp mlp;
+  private final double lambda;
+  private final double tol;
+  private final double cgTol;
+  private long solves, innerIterations, linearSolves, cgIterations;
+
+  /**
+   * @param lambda λ of (1), the strength of the pull towards θ
+   * @param tol the inner tolerance on rms(∇₁G) / max(1, rms(φ))
+   * @param cgTol the relative residual at which CG stops solving (2)
+   */
+  ProximalAdaptation(SineMlp mlp, double lambda, double tol, double cgTol) {
+    this.mlp = mlp;
+    this.lambda = lambda;
+    this.tol = tol;
+    this.cgTol = cgTol;
+  }
+
+  /** G(φ, θ) of (1) on the task's support set. */
+  Objective objective(SineTask task) {
+    return (phi, th) -> mlp.mse(phi, task.xSupport(), task.ySupport()).add(phi.sub(th[0]).square().sum().mul(lambda / 2));
+  }
+
+  /** φ*(θ) of (1), differentiable in θ by (2). */
+  Tensor adapt(SineTask task, Tensor theta) {
+    ImplicitOptions options = ImplicitOptions.defaults().withSymmetric(true).withListener(this::count);
+    var result = LBFGS.of(objective(task)).withTol(tol).withLinearSolver(LinearSolvers.cg().withTol(cgTol))
+        .withImplicitOptions(options).run(theta, theta);
+    solves++;
+    innerIterations += result.iterations();
+    return result.orThrow();
+  }
+
+  /** L_q(φ*(θ)), the query MSE after adaptation. */
+  Tensor queryLoss(SineTask task, Tensor theta) {
+    return mlp.mse(adapt(task, theta), task.xQuery(), task.yQuery());
+  }
+
+  /** The meta-objective (1/B) Σ_b L_q,b(φ*_b(θ)) of a batch of B tasks. */
+  Tensor metaLoss(List<SineTask> tasks, Tensor theta) {
+    Tensor sum = Tensor.scalar(0);
+    for (SineTask task : tasks) sum = sum.add(queryLoss(task, theta));
+    return sum.div(tasks.size());
+  }
+
+  /**
+   * The meta-objective for finite differences, not differentiable: each φ* from L-BFGS polished by two
+   * Newton steps φ ← φ − (∇²₁G)⁻¹∇₁G, the system solved by CG to 1e-12 with Hessian-vector products. A
+   * central difference with step h has an error of about ‖∇L_q‖ · (error of φ*) / h, and L-BFGS's line
+   * search stops seeing G decrease near rms(∇G) ≈ 1e-8; Newton steps without a line search reach rounding.
+   */
+  double polishedMetaLoss(List<SineTask> tasks, Tensor theta) {
+    Tensor th = theta.concrete();
+    double sum = 0;
+    for (SineTask task : tasks) {
+      Tensor phi = adapt(task, th).concrete();
+      TensorFunction g = p -> objective(task).apply(p, th);
+      for (int i = 0; i < 2; i++) {
+        Tensor at = phi;
+        LinearOperator hessian = LinearOperator.symmetric(phi.size(), v -> AD.hvp(g, at, v));
+        phi = phi.sub(LinearSolvers.cg().withTol(1e-12).solve(hessian, AD.grad(g, at)).orThrow()).concrete();
+      }
+      sum += mlp.mse(phi, task.xQuery(), task.yQuery()).item();
+    }
+    return sum / tasks.size();
+  }
+
+  double lambda() {
+    return lambda;
+  }
+
+  /** Inner solves so far. */
+  long solves() {
+    return solves;
+  }
+
+  /** L-BFGS iterations so far, over all solves. */
+  long innerIterations() {
+    return innerIterations;
+  }
+
+  /** CG solves of (2) so far (one per task per meta-gradient). */
+  long linearSolves() {
+    return linearSolves;
+  }
+
+  /** CG iterations so far, over all solves of (2). */
+  long cgIterations() {
+    return cgIterations;
+  }
+
+  private void count(ImplicitDiagnostics d) {
+    if (d.linearSolution() == null) return;
+    linearSolves++;
+    cgIterations += d.linearSolution().iterations();
+  }
+}
