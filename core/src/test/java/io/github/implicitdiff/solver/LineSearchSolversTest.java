@@ -72,6 +72,28 @@ class LineSearchSolversTest {
         l -> tight.run(init, l).orThrow(), lam, 1e-6);
   }
 
+  /**
+   * L-BFGS's direction on concrete values (array two-loop) against its tensor two-loop, which runs when the
+   * iterates are traced: the same iterates, so the same solution and iteration count, on logistic regression.
+   */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {2, 5, 10})
+  void lbfgsConcreteDirectionMatchesTheTracedOne(int memory) {
+    for (long seed = 1; seed <= 3; seed++) {
+      Random rng = new Random(seed);
+      Tensor X = Tensor.randn(rng, 40, 6);
+      Tensor y = X.matmul(Tensor.randn(rng, 6)).add(Tensor.randn(rng, 40)).sign();
+      Tensor lam = Tensor.uniform(rng, 0.01, 0.1, 6);
+      LBFGS solver = LBFGS.of(logistic(X, y)).withMemory(memory).withDifferentiation(Differentiation.UNROLLED).withTol(1e-10);
+      SolverResult concrete = solver.run(Tensor.zeros(6), lam);
+      SolverResult[] traced = new SolverResult[1];
+      AD.jvp(l -> (traced[0] = solver.run(Tensor.zeros(6), l)).solution(), lam, Tensor.ones(6));
+      assertTrue(traced[0].solution().isTraced(), "the reference run must take the tensor path");
+      assertEquals(traced[0].iterations(), concrete.iterations(), "seed " + seed);
+      assertClose(traced[0].solution().concrete(), concrete.solution(), 1e-12, "seed " + seed);
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(Method.class)
   void rosenbrockMinimumAndItsDerivative(Method m) {
