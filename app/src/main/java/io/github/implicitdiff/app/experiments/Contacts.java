@@ -96,7 +96,7 @@ record Contacts(List<int[]> pairs, boolean[] rattlers, double energyDerivative) 
     return java.util.stream.IntStream.range(0, rattlers.length).filter(i -> rattlers[i] == rattler).toArray();
   }
 
-  /** The contacts among backbone disks, i.e. those that hold the packing (as "i-j" strings, sorted). */
+  /** All contacts as "i-j" strings, sorted (for comparing networks). */
   Set<String> network() {
     Set<String> set = new TreeSet<>();
     for (int[] p : pairs) set.add(p[0] + "-" + p[1]);
