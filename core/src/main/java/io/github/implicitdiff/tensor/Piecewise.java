@@ -1,9 +1,10 @@
 package io.github.implicitdiff.tensor;
 
 /**
- * Piecewise-linear primitives. At a kink the derivative follows a convention: |x|' = sign(x) (0 at 0);
- * max/min split the derivative evenly between tied arguments; where(mask, a, b) never differentiates
- * its mask.
+ * Piecewise-linear and piecewise-constant primitives. At a kink the derivative follows a convention:
+ * |x|' = sign(x) (0 at 0); max/min split the derivative evenly between tied arguments; where(mask, a, b)
+ * never differentiates its mask; sign, floor and round carry no derivative (zero almost everywhere, the
+ * jumps ignored).
  */
 final class Piecewise {
   private Piecewise() {}
@@ -32,18 +33,27 @@ final class Piecewise {
   };
 
   /** Sign: constant almost everywhere, so it carries no derivative. */
-  static final Primitive SIGN = new Primitive() {
-    public String name() { return "sign"; }
-    public Tensor eval(Tensor... x) { return sign(x[0]); }
-    public boolean differentiable(int i) { return false; }
-    public Tensor jvp(int i, Tensor dxi, Tensor out, Tensor... x) { throw new AssertionError(); }
-    public Tensor vjp(int i, Tensor g, Tensor out, Tensor... x) { throw new AssertionError(); }
-  };
+  static final Primitive SIGN = stepFunction("sign", Math::signum);
 
-  private static Tensor sign(Tensor x) {
-    double[] v = x.values(), d = new double[v.length];
-    for (int i = 0; i < d.length; i++) d[i] = Math.signum(v[i]);
-    return Tensor.wrap(d, x.shape());
+  /** Floor ⌊x⌋: constant between integers, so it carries no derivative. */
+  static final Primitive FLOOR = stepFunction("floor", Math::floor);
+
+  /** Nearest integer, halves to even (NumPy's round): constant between half-integers, no derivative. */
+  static final Primitive ROUND = stepFunction("round", Math::rint);
+
+  /** An elementwise function that is piecewise constant: its derivative is zero almost everywhere. */
+  private static Primitive stepFunction(String name, java.util.function.DoubleUnaryOperator f) {
+    return new Primitive() {
+      public String name() { return name; }
+      public Tensor eval(Tensor... x) {
+        double[] v = x[0].values(), d = new double[v.length];
+        for (int i = 0; i < d.length; i++) d[i] = f.applyAsDouble(v[i]);
+        return Tensor.wrap(d, x[0].shape());
+      }
+      public boolean differentiable(int i) { return false; }
+      public Tensor jvp(int i, Tensor dxi, Tensor out, Tensor... x) { throw new AssertionError(); }
+      public Tensor vjp(int i, Tensor g, Tensor out, Tensor... x) { throw new AssertionError(); }
+    };
   }
 
   /** Weight of the first argument in d max(x, y) (or min): 1, 0, or ½ at a tie. Concrete, output-shaped. */

@@ -339,6 +339,16 @@ public class Tensor {
   public Tensor abs() { return apply(Piecewise.ABS, this); }
   /** Sign (−1, 0, 1); its derivative is zero. */
   public Tensor sign() { return apply(Piecewise.SIGN, this); }
+  /**
+   * ⌊x⌋ elementwise; its derivative is zero (the jumps at the integers are ignored), so x − L·⌊x/L⌋, the
+   * periodic wrap into [0, L), has derivative 1 in x.
+   */
+  public Tensor floor() { return apply(Piecewise.FLOOR, this); }
+  /**
+   * The nearest integer elementwise, halves to even (as NumPy's round and {@link Math#rint}); its derivative
+   * is zero, so the minimum-image displacement Δ − L·round(Δ/L) has derivative 1 in Δ.
+   */
+  public Tensor round() { return apply(Piecewise.ROUND, this); }
   /** log(1 + e^x), computed stably as max(x, 0) + log1p(e^−|x|); its derivative is sigmoid(x). */
   public Tensor softplus() { return apply(Elementwise.SOFTPLUS, this); }
   /** max(x, 0); derivative [x > 0] (0 at x = 0). */

@@ -65,6 +65,11 @@ class ElementwiseGradientTest {
     check("relu", in -> in[0].relu(), rng, x);
     check("norm1 elementwise", in -> in[0].abs().mul(in[0]), rng, x);
     check("sign has zero derivative", in -> in[0].sign().mul(in[0]), rng, x);
+    Tensor quarters = onGrid(rng, 0.25, s); // ≥ 0.25 from every integer and half-integer
+    check("floor has zero derivative", in -> in[0].floor().mul(in[0]), rng, quarters);
+    check("round has zero derivative", in -> in[0].round().mul(in[0]), rng, quarters);
+    check("minimum image x − 3·round(x/3), squared", in -> in[0].sub(in[0].div(3).round().mul(3)).square(), rng,
+        quarters.mul(1.7));
     check("clip(-1, 1)", in -> in[0].clip(-1, 1), rng, onGrid(rng, 0.5, s));
     check("maximum(0.25)", in -> in[0].maximum(0.25), rng, onGrid(rng, 0.5, s));
     check("minimum(0.25)", in -> in[0].minimum(0.25), rng, onGrid(rng, 0.5, s));

@@ -51,6 +51,18 @@ class KernelValuesTest {
     }
   }
 
+  @Test
+  void floorAndRoundValues() {
+    Tensor x = Tensor.of(-2.5, -1.5, -0.5, -0.2, 0, 0.5, 1.5, 2.5, 2.7, -3.0, Double.NaN);
+    assertArrayEquals(new double[] {-3, -2, -1, -1, 0, 0, 1, 2, 2, -3, Double.NaN}, x.floor().toDoubleArray(), 0);
+    // halves to even, as NumPy's round
+    assertArrayEquals(new double[] {-2, -2, -0.0, -0.0, 0, 0, 2, 2, 3, -3, Double.NaN}, x.round().toDoubleArray(), 0);
+    Tensor m = Tensor.of(new double[][] {{0.4, -0.6}, {7.5, 8.5}});
+    assertArrayEquals(new int[] {2, 2}, m.round().shape());
+    assertArrayEquals(new double[] {0, -1, 8, 8}, m.round().toDoubleArray(), 0);
+    assertArrayEquals(new double[] {0, -1, 7, 8}, m.floor().toDoubleArray(), 0);
+  }
+
   @ParameterizedTest
   @ValueSource(longs = {1, 2, 3})
   void reductionsOverEveryAxisSet(long seed) {

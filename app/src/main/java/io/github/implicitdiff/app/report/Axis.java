@@ -40,6 +40,11 @@ final class Axis {
     return (v - lo) / (hi - lo);
   }
 
+  /** The length of the padded range (in decades for a log axis). */
+  double span() {
+    return hi - lo;
+  }
+
   /** The ticks inside the axis range, majors labelled. */
   List<Tick> ticks() {
     return scale == Plot.Scale.LOG ? logTicks() : linearTicks(lo, hi);

@@ -37,6 +37,14 @@ import javax.imageio.ImageIO;
  * an error (clip or drop such values first), as is a plot without any finite point. The legend goes in
  * the corner of the plotting area that covers the fewest points.
  *
+ * <p>Shapes in data units: {@link #circles} (outlined disks of given radii) and {@link #arrows} (from (x, y) to
+ * (x + u, y + v)), which widen the axes to fit; {@link #equalAspect} makes one unit as long on both axes, so
+ * circles stay round (linear axes only).
+ * <pre>{@code
+ * new Plot(700, 700).title("Packing").equalAspect()
+ *     .circles("disks", x, y, radius).arrows("dx/dd", x, y, dx, dy);
+ * }</pre>
+ *
  * <p>A plot can instead show images: grayscale panels in a grid, each scaled to its own range (see
  * {@link #image}); such a plot has no axes, series or reference lines.
  * <pre>{@code
@@ -49,9 +57,18 @@ public final class Plot {
   public enum Scale { LINEAR, LOG }
 
   /** How a series is drawn. */
-  public enum Style { LINE, MARKERS, LINE_AND_MARKERS }
+  public enum Style { LINE, MARKERS, LINE_AND_MARKERS, CIRCLES, ARROWS }
 
-  private record Series(String label, double[] x, double[] y, Style style) {}
+  /** A series; {@code u} holds the radii of CIRCLES, {@code u, v} the arrow components of ARROWS (else null). */
+  private record Series(String label, double[] x, double[] y, Style style, double[] u, double[] v) {
+    /** The extent of point i along x or y: the point itself, a circle's span, or an arrow's two ends. */
+    double[] extent(int i, boolean horizontal) {
+      double c = horizontal ? x[i] : y[i];
+      if (style == Style.CIRCLES) return new double[] {c - u[i], c + u[i]};
+      if (style == Style.ARROWS) return new double[] {c, c + (horizontal ? u[i] : v[i])};
+      return new double[] {c};
+    }
+  }
 
   private record Reference(boolean vertical, double value, String label) {}
 
@@ -75,6 +92,7 @@ public final class Plot {
   private String yLabel = "";
   private Scale xScale = Scale.LINEAR;
   private Scale yScale = Scale.LINEAR;
+  private boolean equalAspect;
 
   /** A plot of {@code width}×{@code height} pixels (at least 240×180). */
   public Plot(int width, int height) {
@@ -151,7 +169,53 @@ public final class Plot {
       throw new IllegalArgumentException("Plot: series '" + label + "' needs x and y of the same non-zero length,"
           + " got " + x.length + " and " + y.length);
     }
-    series.add(new Series(label == null ? "" : label, x.clone(), y.clone(), style));
+    if (style == Style.CIRCLES || style == Style.ARROWS) {
+      throw new IllegalArgumentException("Plot: series '" + label + "': add circles and arrows with circles(...) and arrows(...)");
+    }
+    series.add(new Series(label == null ? "" : label, x.clone(), y.clone(), style, null, null));
+    return this;
+  }
+
+  /**
+   * Adds circles centred at (x_i, y_i) with radii r_i in data units, outlined and lightly filled in the series
+   * colour. The arrays are copied.
+   * @return this
+   * @throws IllegalArgumentException if the lengths differ or are zero, or a radius is negative
+   */
+  public Plot circles(String label, double[] x, double[] y, double[] r) {
+    requireSameLengths(label, x, y, r, r);
+    for (double radius : r) {
+      if (radius < 0) throw new IllegalArgumentException("Plot: circles '" + label + "' has a negative radius " + radius);
+    }
+    series.add(new Series(label == null ? "" : label, x.clone(), y.clone(), Style.CIRCLES, r.clone(), null));
+    return this;
+  }
+
+  /**
+   * Adds arrows from (x_i, y_i) to (x_i + u_i, y_i + v_i) in data units, with heads of fixed pixel size (a zero
+   * arrow draws nothing). The arrays are copied.
+   * @return this
+   * @throws IllegalArgumentException if the lengths differ or are zero
+   */
+  public Plot arrows(String label, double[] x, double[] y, double[] u, double[] v) {
+    requireSameLengths(label, x, y, u, v);
+    series.add(new Series(label == null ? "" : label, x.clone(), y.clone(), Style.ARROWS, u.clone(), v.clone()));
+    return this;
+  }
+
+  private static void requireSameLengths(String label, double[] x, double[] y, double[] u, double[] v) {
+    if (x.length == 0 || y.length != x.length || u.length != x.length || v.length != x.length) {
+      throw new IllegalArgumentException("Plot: series '" + label + "' needs arrays of the same non-zero length, got "
+          + x.length + ", " + y.length + ", " + u.length + " and " + v.length);
+    }
+  }
+
+  /**
+   * Makes one data unit the same number of pixels on both axes, shrinking the plotting area along one of them.
+   * @return this
+   */
+  public Plot equalAspect() {
+    this.equalAspect = true;
     return this;
   }
 
@@ -203,7 +267,10 @@ public final class Plot {
     }
     Axis xAxis = axis(true);
     Axis yAxis = axis(false);
-    return draw(g -> new PlotPainter(g, width, height, xAxis, yAxis).paint(this));
+    if (equalAspect && (xScale == Scale.LOG || yScale == Scale.LOG)) {
+      throw new IllegalArgumentException("Plot '" + title + "': equalAspect needs linear axes");
+    }
+    return draw(g -> new PlotPainter(g, width, height, xAxis, yAxis, equalAspect).paint(this));
   }
 
   private BufferedImage draw(java.util.function.Consumer<Graphics2D> painter) {
@@ -243,19 +310,19 @@ public final class Plot {
     double min = Double.POSITIVE_INFINITY;
     double max = Double.NEGATIVE_INFINITY;
     for (Series s : series) {
-      double[] values = horizontal ? s.x : s.y;
-      double[] other = horizontal ? s.y : s.x;
-      for (int i = 0; i < values.length; i++) {
-        if (!Double.isFinite(values[i]) || !Double.isFinite(other[i])) {
+      for (int i = 0; i < s.x.length; i++) {
+        if (!finite(s, i)) {
           continue;
         }
-        if (scale == Scale.LOG && values[i] <= 0) {
-          throw new IllegalArgumentException("Plot '" + title + "': series '" + s.label + "' has "
-              + (horizontal ? "x" : "y") + " = " + values[i] + " at index " + i + " but the "
-              + (horizontal ? "x" : "y") + " axis is logarithmic; drop or clip values ≤ 0");
+        for (double value : s.extent(i, horizontal)) {
+          if (scale == Scale.LOG && value <= 0) {
+            throw new IllegalArgumentException("Plot '" + title + "': series '" + s.label + "' has "
+                + (horizontal ? "x" : "y") + " = " + value + " at index " + i + " but the "
+                + (horizontal ? "x" : "y") + " axis is logarithmic; drop or clip values ≤ 0");
+          }
+          min = Math.min(min, value);
+          max = Math.max(max, value);
         }
-        min = Math.min(min, values[i]);
-        max = Math.max(max, values[i]);
       }
     }
     for (Reference r : references) {
@@ -268,6 +335,12 @@ public final class Plot {
       throw new IllegalArgumentException("Plot '" + title + "': no finite point to draw");
     }
     return new Axis(scale, min, max);
+  }
+
+  /** Whether point i of the series and its radius or arrow components are all finite. */
+  private static boolean finite(Series s, int i) {
+    return Double.isFinite(s.x[i]) && Double.isFinite(s.y[i]) && (s.u == null || Double.isFinite(s.u[i]))
+        && (s.v == null || Double.isFinite(s.v[i]));
   }
 
   private static double requireFinite(double value, String what) {
@@ -289,7 +362,7 @@ public final class Plot {
     private final Axis yAxis;
     private final Rectangle area;
 
-    PlotPainter(Graphics2D g, int width, int height, Axis xAxis, Axis yAxis) {
+    PlotPainter(Graphics2D g, int width, int height, Axis xAxis, Axis yAxis, boolean equalAspect) {
       this.g = g;
       this.xAxis = xAxis;
       this.yAxis = yAxis;
@@ -302,7 +375,13 @@ public final class Plot {
       int top = 20 + g.getFontMetrics(TITLE_FONT).getHeight();
       int bottom = 12 + tick.getHeight() + g.getFontMetrics(LABEL_FONT).getHeight() + 12;
       int right = 24;
-      this.area = new Rectangle(left, top, width - left - right, height - top - bottom);
+      Rectangle full = new Rectangle(left, top, width - left - right, height - top - bottom);
+      if (equalAspect) {
+        double perUnit = Math.min(full.width / xAxis.span(), full.height / yAxis.span());
+        int w = (int) Math.round(perUnit * xAxis.span()), h = (int) Math.round(perUnit * yAxis.span());
+        full = new Rectangle(full.x + (full.width - w) / 2, full.y + (full.height - h) / 2, w, h);
+      }
+      this.area = full;
     }
 
     void paint(Plot plot) {
@@ -402,6 +481,10 @@ public final class Plot {
 
     private void drawSeries(Series s, int index) {
       Color color = PALETTE[index % PALETTE.length];
+      if (s.style() == Style.CIRCLES || s.style() == Style.ARROWS) {
+        drawShapes(s, color);
+        return;
+      }
       g.setColor(color);
       if (s.style() != Style.MARKERS) {
         g.setStroke(new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
@@ -432,6 +515,39 @@ public final class Plot {
           }
         }
       }
+    }
+
+    private void drawShapes(Series s, Color color) {
+      g.setStroke(new BasicStroke(1.3f));
+      for (int i = 0; i < s.x().length; i++) {
+        if (!finite(s, i)) continue;
+        double x = px(s.x()[i]), y = py(s.y()[i]);
+        if (s.style() == Style.CIRCLES) {
+          double rx = px(s.x()[i] + s.u()[i]) - x, ry = y - py(s.y()[i] + s.u()[i]);
+          Shape circle = new Ellipse2D.Double(x - rx, y - ry, 2 * rx, 2 * ry);
+          g.setColor(new Color(color.getRed(), color.getGreen(), color.getBlue(), 60));
+          g.fill(circle);
+          g.setColor(color);
+          g.draw(circle);
+        } else {
+          g.setColor(color);
+          drawArrow(x, y, px(s.x()[i] + s.u()[i]), py(s.y()[i] + s.v()[i]));
+        }
+      }
+    }
+
+    /** A line from (x0, y0) to (x1, y1) in pixels with a filled head at (x1, y1), its size capped by the length. */
+    private void drawArrow(double x0, double y0, double x1, double y1) {
+      double dx = x1 - x0, dy = y1 - y0, length = Math.hypot(dx, dy);
+      if (!(length > 0)) return;
+      double head = Math.min(8, 0.4 * length), ux = dx / length, uy = dy / length;
+      g.draw(new Line2D.Double(x0, y0, x1 - ux * head * 0.8, y1 - uy * head * 0.8));
+      Path2D.Double tip = new Path2D.Double();
+      tip.moveTo(x1, y1);
+      tip.lineTo(x1 - ux * head - uy * head * 0.45, y1 - uy * head + ux * head * 0.45);
+      tip.lineTo(x1 - ux * head + uy * head * 0.45, y1 - uy * head - ux * head * 0.45);
+      tip.closePath();
+      g.fill(tip);
     }
 
     private void drawMarker(int index, double x, double y, double size, Color color) {
@@ -499,12 +615,20 @@ public final class Plot {
         Series s = plot.series.get(k);
         Color color = PALETTE[k % PALETTE.length];
         double mid = y + rowHeight / 2.0;
-        if (s.style() != Style.MARKERS) {
+        if (s.style() == Style.CIRCLES) {
+          g.setColor(color);
+          g.setStroke(new BasicStroke(1.3f));
+          g.draw(new Ellipse2D.Double(box.x + 19, mid - 6, 12, 12));
+        } else if (s.style() == Style.ARROWS) {
+          g.setColor(color);
+          g.setStroke(new BasicStroke(1.3f));
+          drawArrow(box.x + 10, mid, box.x + 40, mid);
+        } else if (s.style() != Style.MARKERS) {
           g.setColor(color);
           g.setStroke(new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
           g.draw(new Line2D.Double(box.x + 10, mid, box.x + 40, mid));
         }
-        if (s.style() != Style.LINE) {
+        if (s.style() == Style.MARKERS || s.style() == Style.LINE_AND_MARKERS) {
           g.setStroke(new BasicStroke(1.2f));
           drawMarker(k, box.x + 25, mid, 7, color);
         }
@@ -537,7 +661,7 @@ public final class Plot {
               count++;
             }
             boolean previousFinite = i > 0 && Double.isFinite(s.x()[i - 1]) && Double.isFinite(s.y()[i - 1]);
-            if (s.style() != Style.MARKERS && previousFinite
+            if ((s.style() == Style.LINE || s.style() == Style.LINE_AND_MARKERS) && previousFinite
                 && candidate.intersectsLine(px(s.x()[i - 1]), py(s.y()[i - 1]), x, y)) {
               count++;
             }

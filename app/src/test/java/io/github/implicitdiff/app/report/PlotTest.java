@@ -95,6 +95,47 @@ class PlotTest {
   }
 
   @Test
+  void circlesStayRoundWithEqualAspectAndArrowsWidenTheAxes() {
+    // one circle of radius 1 at the origin on a wide canvas: with equal aspect its drawn outline is as wide as tall
+    BufferedImage image = new Plot(800, 400).equalAspect().circles("c", new double[] {0}, new double[] {0}, new double[] {1})
+        .render();
+    int[] box = colouredBox(image);
+    int w = box[2] - box[0], h = box[3] - box[1];
+    assertTrue(w > 100 && Math.abs(w - h) <= 2, "round: " + w + "×" + h);
+    // an arrow to (6, 0): the x axis grows to hold its tip, and the drawing spans x in [−1, 6], y in [−1, 1]
+    BufferedImage wider = new Plot(800, 400).equalAspect().circles("c", new double[] {0}, new double[] {0}, new double[] {1})
+        .arrows("a", new double[] {0}, new double[] {0}, new double[] {6}, new double[] {0}).render();
+    int[] both = colouredBox(wider);
+    double ratio = (double) (both[2] - both[0]) / (both[3] - both[1]);
+    assertEquals(3.5, ratio, 0.15, "7 units wide, 2 tall");
+  }
+
+  @Test
+  void badCirclesAndArrowsAreErrors() {
+    double[] one = {1};
+    assertThrows(IllegalArgumentException.class, () -> new Plot().circles("c", one, one, new double[] {-1}));
+    assertThrows(IllegalArgumentException.class, () -> new Plot().arrows("a", one, one, one, new double[] {1, 2}));
+    assertThrows(IllegalArgumentException.class, () -> new Plot().add("s", one, one, Plot.Style.CIRCLES));
+    assertThrows(IllegalArgumentException.class,
+        () -> new Plot().equalAspect().xScale(Plot.Scale.LOG).circles("c", one, one, one).render());
+  }
+
+  /** {xmin, ymin, xmax, ymax} of the pixels that are neither white nor gray (the coloured series). */
+  private static int[] colouredBox(BufferedImage image) {
+    int[] b = {Integer.MAX_VALUE, Integer.MAX_VALUE, -1, -1};
+    for (int y = 0; y < image.getHeight(); y++)
+      for (int x = 0; x < image.getWidth(); x++) {
+        int rgb = image.getRGB(x, y), r = (rgb >> 16) & 255, g = (rgb >> 8) & 255, bl = rgb & 255;
+        if (Math.max(r, Math.max(g, bl)) - Math.min(r, Math.min(g, bl)) < 40) continue;
+        b[0] = Math.min(b[0], x);
+        b[1] = Math.min(b[1], y);
+        b[2] = Math.max(b[2], x);
+        b[3] = Math.max(b[3], y);
+      }
+    return b;
+  }
+
+  @Test
   void imagePanelsAreDrawnRowMajorFromWhiteToBlack() {
     // a 2×2 image [[0, 1], [2, 3]]: gray levels 255 (top left), 170, 85, 0 (bottom right), each a square block
     BufferedImage image = new Plot(240, 180).image("", 2, 2, new double[] {0, 1, 2, 3}).render();
