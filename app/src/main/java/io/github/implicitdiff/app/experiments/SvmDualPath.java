@@ -17,8 +17,9 @@ import io.github.implicitdiff.tensor.Tensor;
  *   β*(λ) = argmin_β (1/(2λ))‖Xᵀ(Y − β)‖²_F + ⟨β, Y − 1⟩,   W(λ) = Xᵀ(Y − β*(λ))/λ,                         (1)
  * </pre>
  * solved by block coordinate descent over the rows (simplex projection, {@link MulticlassSvm#dualComposite},
- * warm-started from the previous solution) or by mirror descent (entropic steps, fixed step λ/max_ij |(XXᵀ)_ij|,
- * from the uniform β). β* is differentiated in λ implicitly, through the solver's fixed point (GMRES on the mk
+ * warm-started from the previous solution) or by mirror descent (entropic steps, fixed step η = λ/max_ij |(XXᵀ)_ij|,
+ * from the uniform β; its fixed-point residual is about η times the entropic gradient mapping, so its tolerance is
+ * scaled by min(1, η): unscaled, a small λ stops it near the uniform start). β* is differentiated in λ implicitly, through the solver's fixed point (GMRES on the mk
  * unknowns): β = P_Δ(β − ∇₁f(β, λ)) row by row for block coordinate descent, β = softmax(log β − η∇₁f(β, λ))
  * for mirror descent. Both characterise the same β*, so their derivatives agree where β* is a smooth function
  * of λ (away from the λ's where a row of β* changes face); W's derivative then follows by the chain rule,
@@ -77,9 +78,11 @@ final class SvmDualPath {
       case BLOCK_COORDINATE_DESCENT -> BlockCoordinateDescent.of(MulticlassSvm.dualComposite(X, Y),
           ProximalOperator.fromProjection(Projection.simplex()), 1).withTol(tol).withMaxIterations(100_000)
           .run(start, lambda, Tensor.scalar(1));
-      case MIRROR_DESCENT -> MirrorDescent.of((b, th) -> MulticlassSvm.dual(b, th[0], X, Y))
-          .withStepSize(StepSize.fixed(lambda.concrete().item() / gramMax)).withTol(tol).withMaxIterations(1_000_000)
-          .run(start, lambda);
+      case MIRROR_DESCENT -> {
+        double step = lambda.concrete().item() / gramMax;
+        yield MirrorDescent.of((b, th) -> MulticlassSvm.dual(b, th[0], X, Y)).withStepSize(StepSize.fixed(step))
+            .withTol(tol * Math.min(1, step)).withMaxIterations(1_000_000).run(start, lambda);
+      }
     };
     Tensor beta = lastResult.orThrow();
     last = beta.concrete();

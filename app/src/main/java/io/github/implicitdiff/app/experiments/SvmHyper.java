@@ -52,7 +52,7 @@ public final class SvmHyper implements Experiment {
         OptionSpec.value("steps", "N", "Adam steps on log λ, in [1, 1000] (default 30; 15 with --quick)"),
         OptionSpec.value("lr", "ETA", "Adam learning rate on log λ, in [1e-3, 2] (default 0.3)"),
         OptionSpec.value("lambda", "L", "initial λ, in [1e-3, 1e4] (default 100)"),
-        OptionSpec.value("grid", "G", "grid-search points, log-spaced over [0.1, 1000], in [5, 500] (default 30; 10 with --quick)"),
+        OptionSpec.value("grid", "G", "grid-search points, log-spaced over [0.01, 1000], in [5, 500] (default 31; 8 with --quick)"),
         OptionSpec.value("seed", "S", "seed of the 50/25/25 split and of the gradient check's direction (default 0)"));
   }
 
@@ -70,7 +70,7 @@ public final class SvmHyper implements Experiment {
     int steps = options.getIntInRange("steps", quick ? 15 : 30, 1, 1000);
     double lr = options.getDoubleInRange("lr", 0.3, 1e-3, 2);
     double lambda0 = options.getDoubleInRange("lambda", 100, 1e-3, 1e4);
-    int gridSize = options.getIntInRange("grid", quick ? 10 : 30, 5, 500);
+    int gridSize = options.getIntInRange("grid", quick ? 8 : 31, 5, 500);
     long seed = options.getLong("seed", 0);
 
     ThreeWaySplit data = ThreeWaySplit.load(dataset, seed);
@@ -126,7 +126,7 @@ public final class SvmHyper implements Experiment {
     double lambdaHyper = descent.lambda()[chosen];
 
     // grid search with the same solver, from the largest λ down
-    double[] grid = ValidationCurve.logGrid(0.1, 1000, gridSize);
+    double[] grid = ValidationCurve.logGrid(0.01, 1000, gridSize);
     double[] gridVal = new double[gridSize], gridValAcc = new double[gridSize], gridTestAcc = new double[gridSize],
         gridTest = new double[gridSize];
     start = System.nanoTime();

@@ -50,7 +50,7 @@ class SvmHyperTest {
     Tensor fdW = cold.weights(Tensor.scalar(lambda + hl)).concrete().sub(cold.weights(Tensor.scalar(lambda - hl)).concrete())
         .div(2 * hl);
     assertTrue(fdW.maxAbs() > 1e-2, "a non-trivial derivative: " + fdW);
-    assertEquals(0, dW.sub(fdW).maxAbs(), 1e-5 * fdW.maxAbs(), "dW/dλ");
+    assertEquals(0, dW.sub(fdW).maxAbs(), 1e-5 * fdW.maxAbs(), "dW/dλ"); // measured 9e-9 (relative to max)
 
     Tensor s = Tensor.scalar(Math.log(lambda));
     double g = AD.grad(t -> SvmDualPath.logisticLoss(path.weights(t.exp()), Xv, yv), s).item();
@@ -99,8 +99,8 @@ class SvmHyperTest {
     assertTrue(hyper < 0.6 * loss.get(0), hyper + " vs the start " + loss.get(0));
     assertTrue(hyper < 1.01 * r.number("grid_best_val_loss"), hyper + " vs the grid's " + r.number("grid_best_val_loss"));
     assertTrue(r.number("hyper_test_accuracy") >= 0.9, String.valueOf(r.number("hyper_test_accuracy")));
-    assertTrue(r.number("fd_relative_difference") < 1e-5, "measured 3e-7");
-    assertTrue(r.number("solvers_relative_difference") < 1e-5, "measured 3e-7");
+    assertTrue(r.number("fd_relative_difference") < 1e-5, "measured 1.6e-7");
+    assertTrue(r.number("solvers_relative_difference") < 1e-5, "measured 3.4e-7");
     assertTrue(Files.size(dir.resolve("s.png")) > 1000);
   }
 
