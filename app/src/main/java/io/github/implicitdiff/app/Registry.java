@@ -12,10 +12,12 @@ import io.github.implicitdiff.app.experiments.Distillation;
 import io.github.implicitdiff.app.experiments.HelloGrad;
 import io.github.implicitdiff.app.experiments.Imaml;
 import io.github.implicitdiff.app.experiments.JacobianPrecision;
+import io.github.implicitdiff.app.experiments.LassoHyper;
 import io.github.implicitdiff.app.experiments.LogregHyper;
 import io.github.implicitdiff.app.experiments.MdSensitivity;
 import io.github.implicitdiff.app.experiments.Ridge;
 import io.github.implicitdiff.app.experiments.SoftmaxKkt;
+import io.github.implicitdiff.app.experiments.SvmHyper;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -54,7 +56,9 @@ public record Registry(List<Experiment> experiments, List<Benchmark> benchmarks)
             new Dictionary(),
             new Deq(),
             new Imaml(),
-            new MdSensitivity()
+            new MdSensitivity(),
+            new LassoHyper(),
+            new SvmHyper()
             // one line per experiment, in the order "run all" runs them
         ),
         List.of(

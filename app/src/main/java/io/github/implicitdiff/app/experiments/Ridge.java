@@ -124,15 +124,10 @@ public final class Ridge implements Experiment {
     output.out().printf(java.util.Locale.ROOT, "optimized λ = %.6g  validation loss = %.8g  (from λ = %.6g, loss %.8g)%n",
         lamOpt, lossOpt, lambda0, path.get(0)[1]);
     double lo = Math.min(lambda0, lamOpt) / 30, hi = Math.max(lambda0, lamOpt) * 30;
-    int m = 40;
-    double[] grid = new double[m], curve = new double[m];
-    for (int i = 0; i < m; i++) {
-      grid[i] = lo * Math.pow(hi / lo, i / (m - 1.0));
-      curve[i] = problem.valLoss(problem.solveCg(grid[i])).item();
-    }
-    Plot plot = new Plot(900, 520).title("Validation loss against λ, with the gradient-descent path on log λ")
-        .xLabel("λ").yLabel("validation loss").xScale(Plot.Scale.LOG).line("L(λ)", grid, curve)
-        .lineWithMarkers("path", path.stream().mapToDouble(p -> p[0]).toArray(), path.stream().mapToDouble(p -> p[1]).toArray());
+    double[] grid = ValidationCurve.logGrid(lo, hi, 40), curve = new double[grid.length];
+    for (int i = 0; i < grid.length; i++) curve[i] = problem.valLoss(problem.solveCg(grid[i])).item();
+    Plot plot = ValidationCurve.plot("Validation loss against λ, with the gradient-descent path on log λ", "validation loss",
+        grid, curve, path.stream().mapToDouble(p -> p[0]).toArray(), path.stream().mapToDouble(p -> p[1]).toArray());
     json.put("optimize", new JsonObject().put("steps", steps).put("lambda", lamOpt).put("val_loss", lossOpt)
         .put("path_lambda", path.stream().mapToDouble(p -> p[0]).toArray())
         .put("path_val_loss", path.stream().mapToDouble(p -> p[1]).toArray()));
