@@ -20,8 +20,8 @@ import java.util.Arrays;
  * block: x_b ← prox_{η_b g(·; θ_g)}(x_b − η_b ∇_b f(x, θ_f)). η_b is fixed, or found per block by
  * backtracking on f(x') ≤ f(x) + ⟨∇_b f, x'_b − x_b⟩ + ‖x'_b − x_b‖²/(2η_b) (or its gradient form, see
  * {@link StepSize}); each block keeps its own step across sweeps.
- * Optimality condition: the full proximal-gradient fixed-point residual
- * F(x, θ) = prox_{η₀g}(x − η₀∇₁f(x, θ_f)) − x (the prox applied block by block), η₀ =
+ * Optimality condition: the full proximal-gradient residual F(x, θ) = s · (prox_{η₀g}(x − η₀∇₁f(x, θ_f)) − x)
+ * (the prox applied block by block, s = max(1, 1/η₀) as in {@link ProximalGradient}), η₀ =
  * {@code stepSize().reference()}; GMRES solves the implicit system by default.
  * Stopping criterion, after each sweep: error = rms(F(x, θ)) / max(1, rms(x)) ≤ tol.
  *
@@ -99,14 +99,14 @@ public final class BlockCoordinateDescent extends Optimizer<BlockCoordinateDesce
     return Tensor.stack(0, blocks);
   }
 
-  /** F(x, θ) = T_{η₀}(x, θ) − x with the prox applied block by block. */
+  /** F(x, θ) = s · (T_{η₀}(x, θ) − x) with the prox applied block by block, s = max(1, 1/η₀). */
   @Override
   public Optimality optimality() {
     double eta0 = stepSize.reference();
     Optimality gradient = Stationarity.of(f);
     return (x, theta) -> {
       Theta split = Theta.split(name(), theta, proxParameterCount, "prox");
-      return blockStep(x, gradient.apply(x, split.objective()), eta0, split.operator()).sub(x);
+      return blockStep(x, gradient.apply(x, split.objective()), eta0, split.operator()).sub(x).mul(ProximalMethod.residualScale(eta0));
     };
   }
 
@@ -137,7 +137,7 @@ public final class BlockCoordinateDescent extends Optimizer<BlockCoordinateDesce
     double error = Double.NaN, initialError = Double.NaN;
     for (int k = 0; k < maxIterations(); k++) {
       Tensor x = oracle.x();
-      error = Guards.relativeRms(blockStep(x, oracle.gradient(), stepSize.reference(), thetaG).sub(x), x);
+      error = Guards.relativeRms(blockStep(x, oracle.gradient(), stepSize.reference(), thetaG).sub(x), x) * ProximalMethod.residualScale(stepSize.reference());
       if (k == 0) initialError = error;
       if (error <= tol()) return new SolverResult(x, k, error, true);
       Guards.requireNotDiverging(name(), k, stepSize.describe(stepSize.reference()), initialError, error);

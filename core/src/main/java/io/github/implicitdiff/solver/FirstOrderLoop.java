@@ -12,7 +12,8 @@ import io.github.implicitdiff.tensor.Tensor;
  * y_k = x_k + ((t_{k−1} − 1)/t_k)(x_k − x_{k−1}), t_k = (1 + √(1 + 4t_{k−1}²))/2, restarted (t = 1) when
  * ⟨y_k − x_{k+1}, x_{k+1} − x_k⟩ &gt; 0 (O'Donoghue–Candès gradient restart).
  *
- * <p>Error: rms(F(x)) / max(1, rms(x)) at the returned x, F = c·(T_{η₀}(x) − x), with η₀ the step size's reference value
+ * <p>Error: rms(F(x)) / max(1, rms(x)) at the returned x, F = c·(T_{η₀}(x) − x), c = max(1, 1/η₀),
+ * with η₀ the step size's reference value
  * — exactly the residual of the solver's optimality condition. Without acceleration it is computed at x_k
  * from the step already taken (one extra prox when the backtracking step differs from η₀); with
  * acceleration the step length at y_k is the proxy, confirmed at x_{k+1} when it falls below tol.
@@ -29,8 +30,8 @@ final class FirstOrderLoop {
   private final double errorScale;
 
   /**
-   * @param errorScale the optimality condition is F = errorScale · (T_{η₀}(x) − x) (1 for fixed-point
-   *     residuals, −1/η₀ for gradient descent, whose F is ∇f)
+   * @param errorScale the optimality condition is F = errorScale · (T_{η₀}(x) − x) (max(1, 1/η₀) for the
+   *     proximal, projected, mirror and block methods, −1/η₀ for gradient descent, whose F is ∇f)
    */
   FirstOrderLoop(String solver, Objective f, Geometry geometry, StepSize stepSize, boolean accelerated, int maxIterations,
       double tol, double errorScale) {

@@ -11,7 +11,8 @@ import io.github.implicitdiff.tensor.Tensor;
  *
  * <p>One iteration (exponentiated gradient): x_{k+1} = softmax(log x_k − η∇₁f(x_k, θ)) along the last
  * axis. η is fixed or found by backtracking on f(z) ≤ f(x) + ⟨∇f(x), z − x⟩ + KL(z‖x)/η ({@link StepSize}).
- * Optimality condition: F(x, θ) = softmax(log x − η₀∇₁f(x, θ)) − x, η₀ = {@code stepSize().reference()};
+ * Optimality condition: F(x, θ) = s · (softmax(log x − η₀∇₁f(x, θ)) − x), η₀ = {@code stepSize().reference()},
+ * s = max(1, 1/η₀) (so that a small fixed step does not shrink the stopping quantity);
  * GMRES solves the implicit system by default. The condition characterises solutions in the relative
  * interior (every x_i &gt; 0); a solution on the boundary is only approached.
  * Stopping criterion: error = rms(F(x, θ)) / max(1, rms(x)) ≤ tol at the returned x.
@@ -61,7 +62,7 @@ public final class MirrorDescent extends Optimizer<MirrorDescent> {
     return "MirrorDescent";
   }
 
-  /** F(x, θ) = softmax(log x − η₀∇₁f(x, θ)) − x along the last axis. */
+  /** F(x, θ) = s · (softmax(log x − η₀∇₁f(x, θ)) − x) along the last axis, s = max(1, 1/η₀). */
   @Override
   public Optimality optimality() {
     return ProximalMethod.proximalResidual(name(), f, Geometry.entropic(), stepSize.reference(), 0, "simplex");
@@ -74,7 +75,8 @@ public final class MirrorDescent extends Optimizer<MirrorDescent> {
     if (init != null && init.allFinite() && !(init.concrete().min().item() > 0))
       throw new IllegalArgumentException("MirrorDescent: init must be strictly positive (the KL geometry needs log x),"
           + " got a minimum of " + init.concrete().min().item() + "; start from the uniform distribution");
-    FirstOrderLoop loop = new FirstOrderLoop(name(), f, Geometry.entropic(), stepSize, false, maxIterations(), tol(), 1);
+    FirstOrderLoop loop = new FirstOrderLoop(name(), f, Geometry.entropic(), stepSize, false, maxIterations(), tol(),
+        ProximalMethod.residualScale(stepSize.reference()));
     return solve(init, theta, (x0, th) -> loop.run(x0, th, new Tensor[0]));
   }
 }

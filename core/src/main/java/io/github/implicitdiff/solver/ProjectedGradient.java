@@ -9,7 +9,8 @@ import io.github.implicitdiff.projection.Projection;
  * <p>One iteration: x_{k+1} = proj_{C(θ_C)}(y_k − η∇₁f(y_k, θ_f)), with y_k = x_k or the accelerated
  * (FISTA) extrapolation. η is fixed or found by backtracking on
  * f(z) ≤ f(y) + ⟨∇f(y), z − y⟩ + ‖z − y‖²/(2η) ({@link StepSize}).
- * Optimality condition: F(x, θ) = proj_{C(θ_C)}(x − η₀∇₁f(x, θ_f)) − x, η₀ = {@code stepSize().reference()};
+ * Optimality condition: F(x, θ) = s · (proj_{C(θ_C)}(x − η₀∇₁f(x, θ_f)) − x), η₀ = {@code stepSize().reference()},
+ * s = max(1, 1/η₀) (the larger of the fixed-point residual and the gradient mapping, see {@link ProximalGradient});
  * GMRES solves the implicit system by default.
  * Stopping criterion: error = rms(F(x, θ)) / max(1, rms(x)) ≤ tol at the returned x.
  *

@@ -10,9 +10,11 @@ import io.github.implicitdiff.prox.ProximalOperator;
  * <p>One iteration: x_{k+1} = prox_{ηg(·; θ_g)}(y_k − η∇₁f(y_k, θ_f)), with y_k = x_k, or with FISTA
  * acceleration y_k = x_k + ((t_{k−1} − 1)/t_k)(x_k − x_{k−1}) (adaptively restarted). η is fixed or found
  * by backtracking on f(z) ≤ f(y) + ⟨∇f(y), z − y⟩ + ‖z − y‖²/(2η) ({@link StepSize}).
- * Optimality condition: the fixed-point residual F(x, θ) = T(x, θ) − x of
+ * Optimality condition: F(x, θ) = s · (T(x, θ) − x) with
  * T(x, θ) = prox_{η₀g(·; θ_g)}(x − η₀∇₁f(x, θ_f)), η₀ = {@code stepSize().reference()} (the fixed step, or
- * the backtracking's initial step); the implicit system is solved by GMRES by default.
+ * the backtracking's initial step) and s = max(1, 1/η₀): the larger of the fixed-point residual and the
+ * gradient mapping (T − x)/η₀, so that a small fixed step does not shrink the stopping quantity; the implicit
+ * system is solved by GMRES by default.
  * Stopping criterion: error = rms(F(x, θ)) / max(1, rms(x)) ≤ tol at the returned x.
  *
  * <p>θ convention: {@code run(init, θ_f..., θ_g...)}: the last {@code proxParameterCount} tensors are the

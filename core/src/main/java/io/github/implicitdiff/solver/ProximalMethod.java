@@ -9,7 +9,8 @@ import java.util.Arrays;
 /**
  * What {@link ProximalGradient} and {@link ProjectedGradient} share: min_x f(x, θ_f) + g(x, θ_g) by the steps
  * x_{k+1} = op_η(y_k − η∇₁f(y_k, θ_f); θ_g), op a proximal operator or a projection (the prox of an
- * indicator), with the optimality condition F(x, θ) = op_{η₀}(x − η₀∇₁f(x, θ_f); θ_g) − x. Holds the settings,
+ * indicator), with the optimality condition F(x, θ) = s · (op_{η₀}(x − η₀∇₁f(x, θ_f); θ_g) − x), s = max(1, 1/η₀).
+ * Holds the settings,
  * their withers and the run; a subclass names itself and its operator.
  *
  * @param <S> the concrete solver, returned by the withers
@@ -91,27 +92,39 @@ abstract class ProximalMethod<S extends ProximalMethod<S>> extends Optimizer<S> 
     return accelerated;
   }
 
-  /** F(x, θ) = op_{η₀}(x − η₀∇₁f(x, θ_f); θ_g) − x. */
+  /** F(x, θ) = s · (op_{η₀}(x − η₀∇₁f(x, θ_f); θ_g) − x), s = max(1, 1/η₀). */
   @Override
   public Optimality optimality() {
     return proximalResidual(name(), f, Geometry.euclidean(operator), stepSize.reference(), operatorParameterCount,
         operatorKind);
   }
 
-  /** The fixed-point residual T_{η₀}(x; ∇₁f(x, θ_f)) − x of a first-order step, θ = (θ_f..., θ_g...). */
+  /**
+   * The residual s(η₀) · (T_{η₀}(x; ∇₁f(x, θ_f)) − x) of a first-order step, θ = (θ_f..., θ_g...), scaled by
+   * {@link #residualScale}: the larger of the fixed-point residual and the gradient mapping, so that neither a
+   * small fixed step (T − x shrinks with η₀: a solver would meet its tolerance far from the solution) nor a large
+   * one (the gradient mapping shrinks as 1/η₀) loosens the stopping test.
+   */
   static Optimality proximalResidual(String solver, Objective f, Geometry geometry, double eta0, int count, String operator) {
     Optimality gradient = Stationarity.of(f);
-    return Implicit.residual((x, theta) -> {
+    Optimality residual = Implicit.residual((x, theta) -> {
       Theta split = Theta.split(solver, theta, count, operator);
       return geometry.step(x, gradient.apply(x, split.objective()), eta0, split.operator());
     });
+    double scale = residualScale(eta0);
+    return scale == 1 ? residual : (x, theta) -> residual.apply(x, theta).mul(scale);
+  }
+
+  /** max(1, 1/η₀): the optimality condition of a first-order step is s · (T_{η₀}(x) − x). */
+  static double residualScale(double eta0) {
+    return Math.max(1, 1 / eta0);
   }
 
   @Override
   public SolverResult run(Tensor init, Tensor... theta) {
     Theta.split(name(), theta, operatorParameterCount, operatorKind);
     FirstOrderLoop loop = new FirstOrderLoop(name(), f, Geometry.euclidean(operator), stepSize, accelerated,
-        maxIterations(), tol(), 1);
+        maxIterations(), tol(), residualScale(stepSize.reference()));
     DegeneracyCheck test = settings.degeneracyCheck();
     java.util.function.BiFunction<Tensor, Tensor[], SolverResult> iterate = (x0, th) -> {
       Theta split = Theta.split(name(), th, operatorParameterCount, operatorKind);

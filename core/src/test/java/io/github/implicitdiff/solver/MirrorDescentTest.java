@@ -74,6 +74,32 @@ class MirrorDescentTest {
     assertClose(jacPg, jacMd, 1e-6, "two optimality conditions give the same derivative");
   }
 
+  /**
+   * A small fixed step must not loosen the stopping test: T(x) − x shrinks with η, so the condition is scaled by
+   * max(1, 1/η). Unscaled, mirror and projected descent with η = 1e-3 stop after a few hundred iterations near
+   * the start and report convergence; scaled, they reach the reference solution.
+   */
+  @ParameterizedTest
+  @ValueSource(longs = {1, 2})
+  void smallFixedStepStillReachesTheSolution(long seed) {
+    Random rng = new Random(seed);
+    int d = 5;
+    Tensor M = Tensor.randn(rng, d, d);
+    Tensor Q = M.T().matmul(M).div(d).add(Tensor.eye(d));
+    Tensor c = Tensor.randn(rng, d).mul(0.2);
+    Objective f = (x, th) -> x.dot(Q.matmul(x)).mul(0.5).add(th[0].dot(x));
+    Tensor init = Tensor.full(1.0 / d, d);
+    Tensor reference = ProjectedGradient.of(f, Projection.simplex(), 1).withTol(1e-12).run(init, c, Tensor.scalar(1)).orThrow();
+    StepSize small = StepSize.fixed(1e-3);
+    SolverResult md = MirrorDescent.of(f).withStepSize(small).withTol(1e-8).withMaxIterations(200_000).run(init, c);
+    assertTrue(md.converged(), md.toString());
+    assertClose(reference, md.solution(), 1e-6, "mirror descent, η = 1e-3");
+    SolverResult pg = ProjectedGradient.of(f, Projection.simplex(), 1).withStepSize(small).withTol(1e-8)
+        .withMaxIterations(200_000).run(init, c, Tensor.scalar(1));
+    assertTrue(pg.converged(), pg.toString());
+    assertClose(reference, pg.solution(), 1e-6, "projected gradient, η = 1e-3");
+  }
+
   @Test
   void notConvergedSolutionRefusesToBeDifferentiated() {
     MirrorDescent md = MirrorDescent.of(entropic()).withMaxIterations(1);

@@ -18,8 +18,8 @@ import io.github.implicitdiff.tensor.Tensor;
  * </pre>
  * solved by block coordinate descent over the rows (simplex projection, {@link MulticlassSvm#dualComposite},
  * warm-started from the previous solution) or by mirror descent (entropic steps, fixed step η = λ/max_ij |(XXᵀ)_ij|,
- * from the uniform β; its fixed-point residual is about η times the entropic gradient mapping, so its tolerance is
- * scaled by min(1, η): unscaled, a small λ stops it near the uniform start). β* is differentiated in λ implicitly, through the solver's fixed point (GMRES on the mk
+ * from the uniform β; the solver scales its fixed-point residual by max(1, 1/η), so a small λ no longer stops it
+ * near the uniform start). β* is differentiated in λ implicitly, through the solver's fixed point (GMRES on the mk
  * unknowns): β = P_Δ(β − ∇₁f(β, λ)) row by row for block coordinate descent, β = softmax(log β − η∇₁f(β, λ))
  * for mirror descent. Both characterise the same β*, so their derivatives agree where β* is a smooth function
  * of λ (away from the λ's where a row of β* changes face); W's derivative then follows by the chain rule,
@@ -81,7 +81,7 @@ final class SvmDualPath {
       case MIRROR_DESCENT -> {
         double step = lambda.concrete().item() / gramMax;
         yield MirrorDescent.of((b, th) -> MulticlassSvm.dual(b, th[0], X, Y)).withStepSize(StepSize.fixed(step))
-            .withTol(tol * Math.min(1, step)).withMaxIterations(1_000_000).run(start, lambda);
+            .withTol(tol).withMaxIterations(1_000_000).run(start, lambda);
       }
     };
     Tensor beta = lastResult.orThrow();
