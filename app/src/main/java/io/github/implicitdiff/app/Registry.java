@@ -13,6 +13,7 @@ import io.github.implicitdiff.app.experiments.HelloGrad;
 import io.github.implicitdiff.app.experiments.Imaml;
 import io.github.implicitdiff.app.experiments.JacobianPrecision;
 import io.github.implicitdiff.app.experiments.LogregHyper;
+import io.github.implicitdiff.app.experiments.OptNet;
 import io.github.implicitdiff.app.experiments.Ridge;
 import io.github.implicitdiff.app.experiments.SoftmaxKkt;
 import java.util.HashSet;
@@ -52,7 +53,8 @@ public record Registry(List<Experiment> experiments, List<Benchmark> benchmarks)
             new Distillation(),
             new Dictionary(),
             new Deq(),
-            new Imaml()
+            new Imaml(),
+            new OptNet()
             // one line per experiment, in the order "run all" runs them
         ),
         List.of(
