@@ -15,6 +15,7 @@ import io.github.implicitdiff.app.experiments.JacobianPrecision;
 import io.github.implicitdiff.app.experiments.LassoHyper;
 import io.github.implicitdiff.app.experiments.LogregHyper;
 import io.github.implicitdiff.app.experiments.MdSensitivity;
+import io.github.implicitdiff.app.experiments.OptNet;
 import io.github.implicitdiff.app.experiments.Ridge;
 import io.github.implicitdiff.app.experiments.SoftmaxKkt;
 import io.github.implicitdiff.app.experiments.SvmHyper;
@@ -58,7 +59,8 @@ public record Registry(List<Experiment> experiments, List<Benchmark> benchmarks)
             new Imaml(),
             new MdSensitivity(),
             new LassoHyper(),
-            new SvmHyper()
+            new SvmHyper(),
+            new OptNet()
             // one line per experiment, in the order "run all" runs them
         ),
         List.of(

@@ -247,4 +247,41 @@ class QpSolversTest {
     Tensor ge = AD.grad(cc -> new EqualityConstrainedQp().run(Q, cc, A, b).primal().sum(), c);
     assertTrue(ga.allClose(ge, 1e-10));
   }
+
+  /**
+   * Total-variation denoising of a 40-sample signal as a QP in (x, t): min ½‖x − y‖² + λ1ᵀt s.t. ±Dx ≤ t (D the first
+   * differences, λ = 0.3). At this y one constraint is nearly weakly active: when the residuals and the mean gap sᵀμ/m
+   * first reach 1e-10, its product μ_i s_i is still 8e-9 (μ_i and s_i both near 1e-4), so neither the iterate (KKT error
+   * 2.6e-9) nor the polished active set {μ_i > s_i} (1e-4) meets tol; the method used to stop there, unconverged, after
+   * 10 of its 100 iterations. One more iteration settles the constraint. x is checked against the dual, a box QP
+   * (min ½‖y − Dᵀz‖², |z| ≤ λ, x = y − Dᵀz) solved by projected gradient.
+   */
+  @Test
+  void nearlyWeaklyActiveConstraintDoesNotStopTheIterationEarly() {
+    double[] y = {-1.6282037231493676, -0.7060445665128829, -0.8756229697325383, -0.3081876328088884, -2.2778055958895527,
+        -0.9775810255629325, -1.475857069807784, -1.1172542106353753, -0.5188765770245705, -0.8422024927440749,
+        -1.340115118198851, -1.314246995518833, -0.9907852100637387, -1.8745847792855588, -1.656110249563657,
+        -0.2581809254068561, 0.09231657903044632, -0.8059723972211287, -0.3885822422180269, -0.22403195391490538,
+        -0.2819465408145093, -0.38849138595659755, -1.024546646196467, -1.1785457285240337, -0.6820199574687389,
+        -0.8754212457086762, -0.7789727081033102, -1.3318562016518485, -0.5617421121685752, -1.9754723005369685,
+        -1.3971464079076465, -0.7145435914531568, -0.9584732077491543, -1.0403647719390516, -1.2878629806471487,
+        -0.4891306954580643, 0.015959912636137608, 0.3798021551290363, 0.9796244073354543, 0.04784205758714388};
+    int n = y.length, k = n - 1;
+    double lambda = 0.3;
+    double[][] d = new double[k][n], q = new double[n + k][n + k];
+    for (int i = 0; i < k; i++) {
+      d[i][i] = -1;
+      d[i][i + 1] = 1;
+    }
+    for (int i = 0; i < n; i++) q[i][i] = 1;
+    Tensor D = Tensor.of(d), minusI = Tensor.eye(k).neg(), Y = Tensor.of(y);
+    Tensor G = Tensor.concat(0, Tensor.concat(1, D, minusI), Tensor.concat(1, D.neg(), minusI));
+    Tensor c = Tensor.concat(0, Y.neg(), Tensor.full(lambda, k));
+    QpSolution s = new InteriorPointQp().run(Tensor.of(q), c, Tensor.zeros(0, n + k), Tensor.zeros(0), G, Tensor.zeros(2 * k));
+    assertTrue(s.converged() && s.error() <= 1e-10, "KKT error " + s.error() + " after " + s.iterations() + " iterations");
+    Tensor z = BoxConstrainedQp.of().withMaxIterations(100_000).withTol(1e-12)
+        .run(Tensor.zeros(k), D.matmul(D.T()), D.matmul(Y).neg(), Tensor.full(-lambda, k), Tensor.full(lambda, k)).orThrow();
+    Tensor x = s.primal().slice(0, 0, n);
+    assertTrue(x.allClose(Y.sub(D.T().matmul(z)), 1e-7), "primal against the dual box QP");
+  }
 }
