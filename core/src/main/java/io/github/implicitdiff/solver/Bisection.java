@@ -21,7 +21,7 @@ import io.github.implicitdiff.tensor.Tensor;
  * Tensor r = Bisection.of(F).run(Tensor.of(0, 3), Tensor.scalar(2)).orThrow();   // √2
  * }</pre>
  *
- * @throws IllegalArgumentException from {@link #run} when F(lo) and F(hi) have the same sign
+ * <p>{@link #run} throws IllegalArgumentException when F(lo) and F(hi) have the same sign.
  */
 public final class Bisection extends Optimizer<Bisection> {
   private static final String NAME = "Bisection";

@@ -387,9 +387,9 @@ public class Tensor {
   public Tensor ge(Tensor y) { return Kernels.compare(Kernels.Cmp.GE, concrete(), y.concrete()); }
   /** Mask [x ≥ y] for a constant y. */
   public Tensor ge(double y) { return ge(scalar(y)); }
-  /** Mask [x < y], with broadcasting; carries no derivative. */
+  /** Mask [x &lt; y], with broadcasting; carries no derivative. */
   public Tensor lt(Tensor y) { return Kernels.compare(Kernels.Cmp.LT, concrete(), y.concrete()); }
-  /** Mask [x < y] for a constant y. */
+  /** Mask [x &lt; y] for a constant y. */
   public Tensor lt(double y) { return lt(scalar(y)); }
   /** Mask [x ≤ y], with broadcasting; carries no derivative. */
   public Tensor le(Tensor y) { return Kernels.compare(Kernels.Cmp.LE, concrete(), y.concrete()); }
