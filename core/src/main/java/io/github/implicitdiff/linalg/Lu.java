@@ -1,12 +1,16 @@
 package io.github.implicitdiff.linalg;
 
+import io.github.implicitdiff.tensor.NonFiniteException;
+import io.github.implicitdiff.tensor.ShapeException;
 import io.github.implicitdiff.tensor.Tensor;
 
 /**
  * LU factorization with partial (row) pivoting, P A = L U, of a square matrix, kept for repeated solves
- * with A and Aᵀ in O(n²) each. Factoring costs (2/3) n³ flops. Throws {@link SingularMatrixException}
+ * with A and Aᵀ in O(n²) each. Factoring costs (2/3) n³ flops at most: zero multipliers l_ik and zero
+ * entries of sparse pivot rows are skipped, which makes structured matrices (KKT systems) cheaper. Throws {@link SingularMatrixException}
  * when a pivot is exactly zero (naming its index) or when the 1-norm reciprocal condition estimate
- * is below {@code minReciprocalCondition} (default 1e-14).
+ * is below {@code minReciprocalCondition} (default 1e-14). The estimate (a few O(n²) solves) is made
+ * only when the threshold is positive or {@link #reciprocalCondition()} is called.
  *
  * <pre>{@code
  * Lu lu = Lu.factor(Tensor.of(new double[][] {{2, 1}, {-1, 3}}));
@@ -19,14 +23,16 @@ public final class Lu {
   private final double[] lu; // row-major; strictly lower part holds L (unit diagonal), upper part holds U
   private final int[] pivots; // row i of P A is row pivots[i] of A
   private final int sign;
-  private final double reciprocalCondition;
+  private final double norm1;
+  /** The estimate, computed on first use (NaN until then): a threshold of 0 does not need it. */
+  private volatile double reciprocalCondition = Double.NaN;
 
   private Lu(int n, double[] lu, int[] pivots, int sign, double norm1) {
     this.n = n;
     this.lu = lu;
     this.pivots = pivots;
     this.sign = sign;
-    this.reciprocalCondition = ConditionEstimator.reciprocalCondition(norm1, n, this::solveInPlaceCopy, this::solveTransposeCopy);
+    this.norm1 = norm1;
   }
 
   /** Factors a square matrix with the default threshold rcond ≥ 1e-14; the matrix is not modified. */
@@ -41,12 +47,45 @@ public final class Lu {
    */
   public static Lu factor(Tensor matrix, double minReciprocalCondition) {
     DenseMatrices.requireValidThreshold("Lu.factor", minReciprocalCondition);
-    double[] a = DenseMatrices.requireSquareFinite("Lu.factor", matrix);
-    int n = matrix.dim(0);
-    double norm1 = ConditionEstimator.norm1(a, n);
+    return factorInPlace(DenseMatrices.requireSquareFinite("Lu.factor", matrix), matrix.dim(0), minReciprocalCondition);
+  }
+
+  /**
+   * Factors a square matrix given as rows (for callers that assemble plain arrays, such as the QP solvers'
+   * KKT systems: one copy, no tensor); the rows are not modified.
+   * @param minReciprocalCondition as in {@link #factor(Tensor, double)}
+   * @throws SingularMatrixException on a zero pivot or a reciprocal condition estimate below the threshold
+   */
+  public static Lu factor(double[][] rows, double minReciprocalCondition) {
+    DenseMatrices.requireValidThreshold("Lu.factor", minReciprocalCondition);
+    int n = rows.length;
+    double[] a = new double[n * n], columnSums = new double[n];
+    for (int i = 0; i < n; i++) { // one pass: copy, check, and the column sums of ‖A‖₁
+      double[] row = rows[i];
+      if (row.length != n)
+        throw new ShapeException("Lu.factor: needs a square matrix, got row " + i + " of length " + row.length + " in " + n + " rows");
+      for (int j = 0; j < n; j++) {
+        double v = row[j];
+        if (!Double.isFinite(v)) throw new NonFiniteException("Lu.factor: matrix entry (" + i + ", " + j + ") is " + v);
+        a[i * n + j] = v;
+        columnSums[j] += Math.abs(v);
+      }
+    }
+    double norm1 = 0;
+    for (double c : columnSums) norm1 = Math.max(norm1, c);
+    return factorInPlace(a, n, norm1, minReciprocalCondition);
+  }
+
+  private static Lu factorInPlace(double[] a, int n, double minReciprocalCondition) {
+    return factorInPlace(a, n, ConditionEstimator.norm1(a, n), minReciprocalCondition);
+  }
+
+  /** Factors the row-major n×n array {@code a} (finite, with 1-norm {@code norm1}), overwriting it with L and U. */
+  private static Lu factorInPlace(double[] a, int n, double norm1, double minReciprocalCondition) {
     int[] pivots = new int[n];
     for (int i = 0; i < n; i++) pivots[i] = i;
     int sign = 1;
+    int[] nonzero = new int[n];
     for (int k = 0; k < n; k++) {
       int p = k;
       for (int i = k + 1; i < n; i++) if (Math.abs(a[i * n + k]) > Math.abs(a[p * n + k])) p = i;
@@ -65,15 +104,21 @@ public final class Lu {
         pivots[p] = t;
         sign = -sign;
       }
+      // the columns j > k where u_kj ≠ 0: when they are few (structured KKT and Newton matrices), the row
+      // updates visit only them; the skipped updates subtract l_ik · 0, so the factors are the same
+      int count = 0;
+      for (int j = k + 1; j < n; j++) if (a[k * n + j] != 0) nonzero[count++] = j;
+      boolean sparseRow = 2 * count < n - k - 1;
       for (int i = k + 1; i < n; i++) { // a_ij ← a_ij − l_ik u_kj with l_ik = a_ik / u_kk
         double l = a[i * n + k] / pivot;
         a[i * n + k] = l;
         if (l == 0) continue;
-        for (int j = k + 1; j < n; j++) a[i * n + j] -= l * a[k * n + j];
+        if (sparseRow) for (int c = 0; c < count; c++) a[i * n + nonzero[c]] -= l * a[k * n + nonzero[c]];
+        else for (int j = k + 1; j < n; j++) a[i * n + j] -= l * a[k * n + j];
       }
     }
     Lu result = new Lu(n, a, pivots, sign, norm1);
-    if (result.reciprocalCondition < minReciprocalCondition) {
+    if (minReciprocalCondition > 0 && result.reciprocalCondition() < minReciprocalCondition) {
       int smallest = 0;
       for (int k = 1; k < n; k++) if (Math.abs(a[k * n + k]) < Math.abs(a[smallest * n + smallest])) smallest = k;
       DenseMatrices.requireConditioned("Lu.factor (smallest pivot " + a[smallest * n + smallest] + " at index " + smallest + ")",
@@ -89,7 +134,10 @@ public final class Lu {
 
   /** The 1-norm reciprocal condition estimate 1 / (‖A‖₁ ‖A⁻¹‖₁), within a small factor of the true value. */
   public double reciprocalCondition() {
-    return reciprocalCondition;
+    double r = reciprocalCondition;
+    if (Double.isNaN(r))
+      reciprocalCondition = r = ConditionEstimator.reciprocalCondition(norm1, n, this::solveInPlaceCopy, this::solveTransposeCopy);
+    return r;
   }
 
   /** det A = sign(P) Π u_kk. */

@@ -7,8 +7,8 @@ import io.github.implicitdiff.tensor.Tensor;
 import java.util.function.Supplier;
 
 /**
- * A linear solver that reuses a dense LU factorization K = P L U computed by a direct solver (the
- * KKT matrix of a QP), for the implicit JVP (K u = r) and VJP (Kᵀ w = r) systems.
+ * A linear solver that reuses a factorization of K computed by a direct solver (the KKT matrix of a QP: a
+ * dense LU K = P L U, or a {@link ReducedKkt}), for the implicit JVP (K u = r) and VJP (Kᵀ w = r) systems.
  *
  * <p>The operator passed in is the true ∂₁F; the factorization is trusted only after one product
  * with it: x = K⁻¹ b is accepted when ‖b − A x‖ ≤ tol ‖b‖, else x = K⁻ᵀ b is tried (the VJP system),
@@ -17,18 +17,18 @@ import java.util.function.Supplier;
  */
 final class FactoredSolver implements LinearSolver {
   static final int REFINEMENTS = 3;
-  private final Supplier<DenseLu> factorization;
+  private final Supplier<? extends KktFactorization> factorization;
   private final double tol;
 
   /** @param factorization supplies the LU (it may be computed lazily by the solver's first run) */
-  FactoredSolver(Supplier<DenseLu> factorization, double tol) {
+  FactoredSolver(Supplier<? extends KktFactorization> factorization, double tol) {
     this.factorization = factorization;
     this.tol = tol;
   }
 
   @Override
   public LinearSolution solve(LinearOperator A, Tensor b, Tensor x0) {
-    DenseLu lu = factorization.get();
+    KktFactorization lu = factorization.get();
     double bNorm = Math.max(b.norm2(), Double.MIN_NORMAL);
     Tensor x = Tensor.of(lu.solve(b.toDoubleArray()));
     Tensor r = b.sub(A.apply(x));

@@ -49,9 +49,9 @@ final class InteriorPointMethod {
     int n = d.n, p = d.p, m = d.m;
     double[] x = new double[n], nu = new double[p];
     try { // start: min ½xᵀ(Q + GᵀG)x + (c − Gᵀh)ᵀx s.t. Ax = b
-      double[][] K = new double[n + p][n + p];
-      for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) K[i][j] = d.Q[i][j] + dotColumns(d.G, i, j);
-      for (int i = 0; i < p; i++) for (int j = 0; j < n; j++) K[n + i][j] = K[j][n + i] = d.A[i][j];
+      double[] ones = new double[m];
+      java.util.Arrays.fill(ones, 1);
+      double[][] K = reducedMatrix(d, ones);
       double[] rhs = new double[n + p], gth = QpData.mulT(d.G, d.h, n);
       for (int i = 0; i < n; i++) rhs[i] = -d.c[i] + gth[i];
       System.arraycopy(d.b, 0, rhs, n, p);
@@ -149,15 +149,11 @@ final class InteriorPointMethod {
   }
 
   /** Q + Gᵀ diag(W) G bordered by A: [[·, Aᵀ], [A, 0]]. */
-  private static double[][] reducedMatrix(QpData d, double[] W) {
+  static double[][] reducedMatrix(QpData d, double[] W) {
     int n = d.n, p = d.p;
     double[][] K = new double[n + p][n + p];
     for (int i = 0; i < n; i++) System.arraycopy(d.Q[i], 0, K[i], 0, n);
-    for (int r = 0; r < d.m; r++)
-      for (int i = 0; i < n; i++) {
-        double gi = W[r] * d.G[r][i];
-        if (gi != 0) for (int j = 0; j < n; j++) K[i][j] += gi * d.G[r][j];
-      }
+    d.addWeightedGram(K, W);
     for (int i = 0; i < p; i++) for (int j = 0; j < n; j++) K[n + i][j] = K[j][n + i] = d.A[i][j];
     return K;
   }
@@ -190,12 +186,6 @@ final class InteriorPointMethod {
       if (dmu[i] < 0) alpha = Math.min(alpha, -mu[i] / dmu[i]);
     }
     return alpha;
-  }
-
-  private static double dotColumns(double[][] G, int i, int j) {
-    double s = 0;
-    for (double[] row : G) s += row[i] * row[j];
-    return s;
   }
 
   private static double[] add(double[] a, double[] b) {

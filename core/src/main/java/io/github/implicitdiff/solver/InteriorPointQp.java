@@ -40,8 +40,9 @@ import java.util.List;
  * mode differentiating at such a point raises SingularMatrixException naming them.
  *
  * <p>Differentiation. IMPLICIT (default): x*, ν*, μ* attached to the optimality by
- * {@link Implicit#customRoot}; the implicit systems reuse one LU of the full KKT Jacobian at the
- * solution (checked by a product with the true ∂₁F). UNROLLED: the interior-point iterations run on
+ * {@link Implicit#customRoot}; the implicit systems reuse one factorization of the KKT Jacobian at the
+ * solution (checked by a product with the true ∂₁F): {@link ReducedKkt}, an exact elimination of the
+ * complementarity rows that leaves a symmetric system of order n + p + (number of active constraints). UNROLLED: the interior-point iterations run on
  * values and are not recorded; instead the final polishing solve, the equality-constrained QP of the
  * identified active set, is written in tensor operations and differentiated by the dense solve's own
  * rule — an independent path that equals the implicit derivative away from degenerate points (and gives
@@ -113,15 +114,15 @@ public final class InteriorPointQp {
       Tensor[] z = ActiveSetKkt.solveDifferentiable(theta, activeSet(d, concrete), true);
       return new QpSolution(z[0], z[1], z[2], concrete.iterations(), concrete.error(), concrete.converged(), concrete.weaklyActive());
     }
-    DenseLu[] factorization = new DenseLu[1];
+    KktFactorization[] factorization = new KktFactorization[1];
     MultiFunction solution = Implicit.customRoot(optimality(), th -> {
       QpData dc = QpData.of(NAME, th, true);
-      QpSolution s = Arrays.equals(flatten(th), flatten(theta)) ? concrete : solveConcrete(dc);
+      QpSolution s = sameValues(th, theta) ? concrete : solveConcrete(dc);
       if (s.degenerate())
         throw new SingularMatrixException(NAME + ": the solution is degenerate: inequality constraints " + s.weaklyActive()
             + " are weakly active (μ_i = 0 and G_i x = h_i), so the KKT Jacobian is singular and the solution is not"
             + " differentiable here; perturb h or c, or use UNROLLED for a one-sided derivative");
-      factorization[0] = DenseLu.factor(kktJacobian(dc, s), NAME + ": KKT Jacobian");
+      factorization[0] = ReducedKkt.factor(dc, s.primal().toDoubleArray(), s.inequalityDual().toDoubleArray(), NAME);
       return new Tensor[] {s.primal(), s.equalityDual(), s.inequalityDual()};
     }, new FactoredSolver(() -> factorization[0], 1e-10), implicitOptions);
     Tensor[] z = solution.apply(theta);
@@ -175,10 +176,13 @@ public final class InteriorPointQp {
     return java.util.stream.IntStream.range(0, d.m).filter(i -> mu[i] > d.h[i] - gx[i]).toArray();
   }
 
-  /** ∂₁F = [[Q, Aᵀ, Gᵀ], [A, 0, 0], [diag(μ) G, 0, diag(Gx − h)]] at the solution. */
-  private static double[][] kktJacobian(QpData d, QpSolution s) {
+  /**
+   * ∂₁F = [[Q, Aᵀ, Gᵀ], [A, 0, 0], [diag(μ) G, 0, diag(Gx − h)]] at (x, μ), dense: the reference for
+   * {@link ReducedKkt}, which factors it by eliminating the complementarity rows.
+   */
+  static double[][] kktJacobian(QpData d, double[] x, double[] mu) {
     int n = d.n, p = d.p, m = d.m, size = n + p + m;
-    double[] x = s.primal().toDoubleArray(), mu = s.inequalityDual().toDoubleArray(), gx = QpData.mul(d.G, x);
+    double[] gx = QpData.mul(d.G, x);
     double[][] J = new double[size][size];
     for (int i = 0; i < n; i++) System.arraycopy(d.Q[i], 0, J[i], 0, n);
     for (int i = 0; i < p; i++) for (int j = 0; j < n; j++) J[n + i][j] = J[j][n + i] = d.A[i][j];
@@ -192,7 +196,10 @@ public final class InteriorPointQp {
     return J;
   }
 
-  private static double[] flatten(Tensor[] theta) {
-    return Arrays.stream(theta).flatMapToDouble(t -> Arrays.stream(t.concrete().toDoubleArray())).toArray();
+  /** Whether two θ (validated, so of equal shapes) hold the same values, compared bit for bit as Arrays.equals does. */
+  private static boolean sameValues(Tensor[] a, Tensor[] b) {
+    for (int i = 0; i < a.length; i++)
+      if (!Arrays.equals(a[i].concrete().toDoubleArray(), b[i].concrete().toDoubleArray())) return false;
+    return true;
   }
 }

@@ -94,6 +94,34 @@ final class QpData {
   }
 
   /**
+   * K[0..n)[0..n) += Gᵀ diag(W) G, row by row of G: W_r g_r g_rᵀ over the nonzero entries of g_r only (rows of
+   * structured constraints, such as differences or bounds, have few); rows with W_r = 0 are skipped.
+   */
+  void addWeightedGram(double[][] K, double[] W) {
+    int[] nonzero = new int[n];
+    for (int r = 0; r < m; r++) {
+      if (W[r] == 0) continue;
+      double[] g = G[r];
+      int count = 0;
+      for (int i = 0; i < n; i++) if (g[i] != 0) nonzero[count++] = i;
+      if (count == n) {
+        for (int i = 0; i < n; i++) {
+          double gi = W[r] * g[i];
+          double[] Ki = K[i];
+          for (int j = 0; j < n; j++) Ki[j] += gi * g[j];
+        }
+      } else {
+        for (int a = 0; a < count; a++) {
+          int i = nonzero[a];
+          double gi = W[r] * g[i];
+          double[] Ki = K[i];
+          for (int b = 0; b < count; b++) Ki[nonzero[b]] += gi * g[nonzero[b]];
+        }
+      }
+    }
+  }
+
+  /**
    * The KKT violations of (x, ν, μ) as an ∞-norm: stationarity Qx + c + Aᵀν + Gᵀμ, Ax − b, max(Gx − h, 0),
    * max(−μ, 0), and μ_i (h − Gx)_i; divided by {@link #scale}.
    */

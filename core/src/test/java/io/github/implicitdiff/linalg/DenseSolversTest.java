@@ -144,4 +144,31 @@ class DenseSolversTest {
   void nanInMatrixThrows() {
     assertThrows(NonFiniteException.class, () -> Cholesky.factor(Tensor.of(new double[][] {{1, Double.NaN}, {Double.NaN, 1}})));
   }
+
+  /** Threshold 0 skips the condition estimate; asking for it later gives the value a thresholded factorization computed. */
+  @Test
+  void luConditionEstimateIsTheSameWhenComputedLazily() {
+    var rng = new Random(11);
+    double[][] a = gaussian(rng, 30);
+    assertEquals(Lu.factor(Tensor.of(a)).reciprocalCondition(), Lu.factor(Tensor.of(a), 0).reciprocalCondition(), 0);
+    assertThrows(SingularMatrixException.class, () -> Lu.factor(new double[][] {{1, 1}, {1, 1 + 1e-16}}, 1e-14));
+  }
+
+  /** The row-array entry point and the sparse pivot-row updates give the same factors as the tensor path and the reference. */
+  @ParameterizedTest @ValueSource(longs = {1, 2, 3})
+  void luOfRowsAndOfSparseMatricesMatchesReference(long seed) {
+    var rng = new Random(seed);
+    int n = 40;
+    double[][] a = new double[n][n]; // sparse, nonsymmetric: a diagonal, a few random entries per row
+    for (int i = 0; i < n; i++) {
+      a[i][i] = 0.1 + rng.nextDouble();
+      for (int t = 0; t < 3; t++) a[i][rng.nextInt(n)] += rng.nextGaussian();
+    }
+    Tensor b = randomVector(rng, n);
+    Lu rows = Lu.factor(a, 0), tensor = Lu.factor(Tensor.of(a), 0);
+    assertArrayEquals(tensor.solve(b).toDoubleArray(), rows.solve(b).toDoubleArray(), 0);
+    assertTrue(relativeError(rows.solve(b).toDoubleArray(), referenceSolve(a, b.toDoubleArray())) < 1e-9, "seed " + seed);
+    assertThrows(NonFiniteException.class, () -> Lu.factor(new double[][] {{1, Double.NaN}, {0, 1}}, 0));
+    assertThrows(ShapeException.class, () -> Lu.factor(new double[][] {{1, 0}, {0}}, 0));
+  }
 }
