@@ -3,6 +3,7 @@ package io.github.implicitdiff.app.experiments;
 import io.github.implicitdiff.app.Experiment;
 import io.github.implicitdiff.app.Output;
 import io.github.implicitdiff.app.Result;
+import io.github.implicitdiff.app.bench.HeapMeter;
 import io.github.implicitdiff.app.cli.OptionSpec;
 import io.github.implicitdiff.app.cli.Options;
 import io.github.implicitdiff.app.data.CsvData;
@@ -34,7 +35,8 @@ import java.util.stream.IntStream;
  * (c) is L-BFGS warm-started at λ₀ on the whole minibatch as one block-diagonal problem, its derivatives in θ and λ₀
  * by the solver's implicit mode (CG on Hessian-vector products, {@link Refinement}). The first gradient of (c) is
  * checked against central differences at Newton-polished refinements. On the held-out half each trained model is
- * scored at its λ₀ and after the same refinement (c) from it ({@link SaviEvaluation}).
+ * scored at its λ₀ and after the same refinement (c) from it ({@link SaviEvaluation}); the peak extra heap of one
+ * training step of each is measured in a child JVM ({@link SaviMemoryProbe}), except with --quick.
  */
 public final class Savi implements Experiment {
   private static final int HIDDEN = 64, CHECK_ROWS = 8, SHOWN = 10;
@@ -98,9 +100,19 @@ public final class Savi implements Experiment {
       scores.put(m, SaviEvaluation.of(model, trained.get(m).params(), Xt, gamma, testSamples, seed + 7));
     }
 
+    Map<SaviTraining.Method, HeapMeter.Usage> heap = new EnumMap<>(SaviTraining.Method.class);
+    if (!quick) {
+      output.note("peak extra heap of one training step: measured in child JVMs (1 MB young generation) on a noise minibatch of "
+        + "the same size at the initial parameters; live peak (sampled peak, garbage included, when no collection happened). An "
+        + "upper bound for the refining steps: with a 1 MB young generation their short-lived temporaries are promoted and count "
+        + "until the next full collection, so the figure grows with what a step allocates, not only with what it keeps");
+      for (SaviTraining.Method m : SaviTraining.Method.values())
+        heap.put(m, SaviMemoryProbe.measure(m, batch, samples, latent, gamma, unrolledSteps, seed));
+    }
+
     int window = Math.max(1, Math.min(50, steps / 5));
     Table table = new Table("trained with", "train ELBO (last " + window + " batches)", "test ELBO at λ₀",
-        "test ELBO after refinement", "ms per step");
+        "test ELBO after refinement", "ms per step", "peak extra heap / step (MB)");
     JsonObject json = new JsonObject().put("steps", steps).put("batch", batch).put("samples", samples).put("latent", latent)
         .put("gamma", gamma).put("unrolled_steps", unrolledSteps).put("learning_rate", lr).put("seed", seed)
         .put("test_samples", testSamples).put("test_images", Xt.dim(0));
@@ -109,7 +121,9 @@ public final class Savi implements Experiment {
       SaviEvaluation e = scores.get(m);
       String key = m.name().toLowerCase(Locale.ROOT);
       table.row(m == SaviTraining.Method.UNROLLED ? "semi-amortized, K = " + unrolledSteps + " unrolled steps" : m.label,
-          tail(t.elbo(), window), e.elboAmortized(), e.elboRefined(), t.msPerStep());
+          tail(t.elbo(), window), e.elboAmortized(), e.elboRefined(), t.msPerStep(),
+          heap.containsKey(m) ? String.format(Locale.ROOT, "%.2f", heap.get(m).peakBytes() / 1e6) : "- (not with --quick)");
+      if (heap.containsKey(m)) json.put(key + "_peak_heap_bytes", heap.get(m).peakBytes());
       json.put(key + "_train_elbo", t.elbo()).put(key + "_test_elbo_amortized", e.elboAmortized())
           .put(key + "_test_elbo_refined", e.elboRefined()).put(key + "_ms_per_step", t.msPerStep())
           .put(key + "_test_refinement_iterations", e.iterations());

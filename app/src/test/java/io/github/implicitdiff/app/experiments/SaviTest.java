@@ -178,6 +178,14 @@ class SaviTest {
     assertTrue(Files.size(dir.resolve("s-reconstructions.png")) > 1000);
   }
 
+  /** The tape of K = 20 recorded refinement steps is kept until the backward pass; the amortized step keeps one pass. */
+  @Test
+  void unrolledStepKeepsMoreHeapThanTheAmortizedOne() {
+    long unrolled = SaviMemoryProbe.measure(SaviTraining.Method.UNROLLED, 8, 4, 2, 1, 20, 0).peakBytes();
+    long amortized = SaviMemoryProbe.measure(SaviTraining.Method.AMORTIZED, 8, 4, 2, 1, 20, 0).peakBytes();
+    assertTrue(unrolled > 3 * amortized, "unrolled " + unrolled + " vs amortized " + amortized + " bytes");
+  }
+
   @Test
   void badOptionValuesEndInOneLine() throws Exception {
     CommandLineRun.assertEachEndsInOneLine("savi", Map.of("--gamma", "0", "--steps", "0", "--lr", "-1", "--batch", "900",
