@@ -69,7 +69,10 @@ final class Refinement {
     return r.solution();
   }
 
-  /** λ_K after K recorded gradient steps on (1) from λ₀, differentiable by reverse mode through the steps. */
+  /**
+   * λ_K after K recorded gradient steps on (1) from λ₀, differentiable by reverse mode through the steps. The
+   * tolerance 1e-300 is never reached, so exactly K steps are taken and the result is not "converged".
+   */
   Tensor unrolled(Tensor x, Tensor eps, Tensor lambda0, Tensor[] dec, int steps) {
     return GradientDescent.of(objective(x, eps)).withMaxIterations(steps).withTol(1e-300)
         .withDifferentiation(Differentiation.UNROLLED).run(lambda0, theta(lambda0, dec)).solution();
