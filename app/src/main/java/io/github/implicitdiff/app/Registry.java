@@ -17,6 +17,7 @@ import io.github.implicitdiff.app.experiments.LogregHyper;
 import io.github.implicitdiff.app.experiments.MdSensitivity;
 import io.github.implicitdiff.app.experiments.OptNet;
 import io.github.implicitdiff.app.experiments.Ridge;
+import io.github.implicitdiff.app.experiments.Savi;
 import io.github.implicitdiff.app.experiments.SoftmaxKkt;
 import io.github.implicitdiff.app.experiments.SvmHyper;
 import java.util.HashSet;
@@ -60,7 +61,8 @@ public record Registry(List<Experiment> experiments, List<Benchmark> benchmarks)
             new MdSensitivity(),
             new LassoHyper(),
             new SvmHyper(),
-            new OptNet()
+            new OptNet(),
+            new Savi()
             // one line per experiment, in the order "run all" runs them
         ),
         List.of(

@@ -24,21 +24,13 @@ record DeqTraining(Tensor[] params, double[] batchLoss, double[] stepMillis, int
   /** Trains {@code model} from {@code init} for {@code steps} Adam steps with learning rate {@code lr}. */
   static DeqTraining run(DeqModel model, Tensor[] init, Tensor X, int[] y, int batch, int steps, double lr, long seed,
       Progress.Loop loop) {
-    Random order = new Random(seed);
-    int n = y.length;
-    int[] perm = new int[0];
-    int next = 0;
+    Minibatches batches = new Minibatches(y.length, batch, new Random(seed));
     Tensor[] p = init.clone();
     Adam adam = new Adam(lr, p);
     double[] loss = new double[steps], millis = new double[steps];
     int[] fwd = new int[steps], bwd = new int[steps];
     for (int t = 0; t < steps; t++) {
-      if (next >= perm.length) {
-        perm = shuffled(n, order);
-        next = 0;
-      }
-      int[] rows = Arrays.copyOfRange(perm, next, Math.min(n, next + batch));
-      next += rows.length;
+      int[] rows = batches.next();
       Tensor Xb = X.take(rows, 0);
       int[] yb = Arrays.stream(rows).map(i -> y[i]).toArray();
       long start = System.nanoTime();
@@ -81,17 +73,5 @@ record DeqTraining(Tensor[] params, double[] batchLoss, double[] stepMillis, int
     double[] r = new double[count];
     for (int i = 0; i < count; i++) r[i] = Arrays.stream(batchLoss, i * w, Math.min(batchLoss.length, (i + 1) * w)).average().orElse(0);
     return r;
-  }
-
-  private static int[] shuffled(int n, Random rng) {
-    int[] a = new int[n];
-    for (int i = 0; i < n; i++) a[i] = i;
-    for (int i = n - 1; i > 0; i--) {
-      int j = rng.nextInt(i + 1);
-      int tmp = a[i];
-      a[i] = a[j];
-      a[j] = tmp;
-    }
-    return a;
   }
 }

@@ -162,12 +162,7 @@ public final class Imaml implements Experiment {
   private static Plot trainingPlot(double[] metaLoss, double imamlTest, double randomTest, double pretrainedTest) {
     double[] step = IntStream.rangeClosed(1, metaLoss.length).asDoubleStream().toArray();
     int window = Math.max(1, Math.min(50, metaLoss.length / 10));
-    double[] smooth = new double[metaLoss.length];
-    double sum = 0;
-    for (int t = 0; t < metaLoss.length; t++) {
-      sum += metaLoss[t] - (t >= window ? metaLoss[t - window] : 0);
-      smooth[t] = sum / Math.min(t + 1, window);
-    }
+    double[] smooth = RunningMean.of(metaLoss, window);
     return new Plot(900, 500).title("iMAML meta-training: query MSE after adaptation, per meta-batch")
         .xLabel("meta-step").yLabel("query MSE").yScale(Plot.Scale.LOG)
         .add("meta-batch", step, metaLoss, Plot.Style.MARKERS)

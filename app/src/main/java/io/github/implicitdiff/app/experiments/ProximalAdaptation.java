@@ -2,7 +2,6 @@ package io.github.implicitdiff.app.experiments;
 
 import io.github.implicitdiff.autodiff.AD;
 import io.github.implicitdiff.autodiff.TensorFunction;
-import io.github.implicitdiff.implicit.ImplicitDiagnostics;
 import io.github.implicitdiff.implicit.ImplicitOptions;
 import io.github.implicitdiff.linalg.LinearOperator;
 import io.github.implicitdiff.linalg.LinearSolvers;
@@ -33,7 +32,7 @@ final class ProximalAdaptation {
   private final double lambda;
   private final double tol;
   private final double cgTol;
-  private long solves, innerIterations, linearSolves, cgIterations;
+  private final SolveCounts counts = new SolveCounts();
 
   /**
    * @param lambda λ of (1), the strength of the pull towards θ
@@ -54,11 +53,10 @@ final class ProximalAdaptation {
 
   /** φ*(θ) of (1), differentiable in θ by (2). */
   Tensor adapt(SineTask task, Tensor theta) {
-    ImplicitOptions options = ImplicitOptions.defaults().withSymmetric(true).withListener(this::count);
+    ImplicitOptions options = ImplicitOptions.defaults().withSymmetric(true).withListener(counts::count);
     var result = LBFGS.of(objective(task)).withTol(tol).withLinearSolver(LinearSolvers.cg().withTol(cgTol))
         .withImplicitOptions(options).run(theta, theta);
-    solves++;
-    innerIterations += result.iterations();
+    counts.add(result);
     return result.orThrow();
   }
 
@@ -102,27 +100,21 @@ final class ProximalAdaptation {
 
   /** Inner solves so far. */
   long solves() {
-    return solves;
+    return counts.solves();
   }
 
   /** L-BFGS iterations so far, over all solves. */
   long innerIterations() {
-    return innerIterations;
+    return counts.iterations();
   }
 
   /** CG solves of (2) so far (one per task per meta-gradient). */
   long linearSolves() {
-    return linearSolves;
+    return counts.linearSolves();
   }
 
   /** CG iterations so far, over all solves of (2). */
   long cgIterations() {
-    return cgIterations;
-  }
-
-  private void count(ImplicitDiagnostics d) {
-    if (d.linearSolution() == null) return;
-    linearSolves++;
-    cgIterations += d.linearSolution().iterations();
+    return counts.linearIterations();
   }
 }
