@@ -26,8 +26,8 @@ import java.util.List;
  * or iteration budget.
  *
  * <pre>{@code
- * QpSolution s = new EqualityConstrainedQp().run(Q, c, A, b);
- * Tensor dxdc = AD.jacobian(cc -> new EqualityConstrainedQp().run(Q, cc, A, b).primal(), c);   // −(K⁻¹)ₓₓ
+ * QpSolution s = EqualityConstrainedQp.of().run(Q, c, A, b);
+ * Tensor dxdc = AD.jacobian(cc -> EqualityConstrainedQp.of().run(Q, cc, A, b).primal(), c);   // −(K⁻¹)ₓₓ
  * }</pre>
  */
 public final class EqualityConstrainedQp {
@@ -35,11 +35,12 @@ public final class EqualityConstrainedQp {
   private final Differentiation differentiation;
   private final ImplicitOptions implicitOptions;
 
-  public EqualityConstrainedQp() {
-    this(Differentiation.IMPLICIT, ImplicitOptions.defaults());
+  /** The equality-constrained QP solver with IMPLICIT differentiation and the default implicit options. */
+  public static EqualityConstrainedQp of() {
+    return new EqualityConstrainedQp(Differentiation.IMPLICIT, ImplicitOptions.defaults());
   }
 
-  public EqualityConstrainedQp(Differentiation differentiation, ImplicitOptions implicitOptions) {
+  private EqualityConstrainedQp(Differentiation differentiation, ImplicitOptions implicitOptions) {
     if (differentiation == null || implicitOptions == null)
       throw new IllegalArgumentException(NAME + ": differentiation and implicitOptions must not be null");
     this.differentiation = differentiation;

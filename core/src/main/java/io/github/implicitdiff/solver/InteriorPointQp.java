@@ -49,7 +49,7 @@ import java.util.List;
  * a one-sided derivative at them, without an exception).
  *
  * <pre>{@code
- * var qp = new InteriorPointQp();
+ * var qp = InteriorPointQp.of();
  * QpSolution s = qp.run(Q, c, A, b, G, h).orThrow();
  * Tensor dxdh = AD.jacobian(hh -> qp.run(Q, c, A, b, G, hh).primal(), h);
  * }</pre>
@@ -62,11 +62,15 @@ public final class InteriorPointQp {
   private final Differentiation differentiation;
   private final ImplicitOptions implicitOptions;
 
-  public InteriorPointQp() {
-    this(100, 1e-10, 1e-7, Differentiation.IMPLICIT, ImplicitOptions.defaults());
+  /**
+   * The interior-point QP solver with its defaults (at most 100 iterations, tol 1e-10, degeneracyTol 1e-7,
+   * IMPLICIT differentiation); change them with the withers, like every solver in this package.
+   */
+  public static InteriorPointQp of() {
+    return new InteriorPointQp(100, 1e-10, 1e-7, Differentiation.IMPLICIT, ImplicitOptions.defaults());
   }
 
-  public InteriorPointQp(int maxIterations, double tol, double degeneracyTol, Differentiation differentiation,
+  private InteriorPointQp(int maxIterations, double tol, double degeneracyTol, Differentiation differentiation,
       ImplicitOptions implicitOptions) {
     if (maxIterations < 1) throw new IllegalArgumentException(NAME + ": maxIterations must be ≥ 1, got " + maxIterations);
     if (!(tol > 0) || !Double.isFinite(tol)) throw new IllegalArgumentException(NAME + ": tol must be finite and > 0, got " + tol);

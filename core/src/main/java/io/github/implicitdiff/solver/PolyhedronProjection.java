@@ -24,7 +24,7 @@ public final class PolyhedronProjection implements Projection {
 
   /** With the QP solver's defaults (tolerance 1e-10). */
   public PolyhedronProjection() {
-    this(new InteriorPointQp());
+    this(InteriorPointQp.of());
   }
 
   /** With a configured QP solver (tolerances, differentiation mode). */

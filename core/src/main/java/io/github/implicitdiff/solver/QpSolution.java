@@ -12,7 +12,7 @@ import java.util.List;
  * not differentiable.
  *
  * <pre>{@code
- * QpSolution s = new InteriorPointQp().run(Q, c, A, b, G, h).orThrow();
+ * QpSolution s = InteriorPointQp.of().run(Q, c, A, b, G, h).orThrow();
  * if (s.degenerate()) log("weakly active constraints " + s.weaklyActive());
  * }</pre>
  */

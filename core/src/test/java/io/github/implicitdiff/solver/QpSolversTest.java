@@ -30,7 +30,7 @@ class QpSolversTest {
     Tensor K = Tensor.concat(0, Tensor.concat(1, Q, A.T()), Tensor.concat(1, A, Tensor.zeros(p, p)));
     Tensor Kinv = Reference.solve(K, Tensor.eye(n + p));
     Tensor z = Kinv.matmul(Tensor.concat(0, c.neg(), b));
-    var qp = new EqualityConstrainedQp();
+    var qp = EqualityConstrainedQp.of();
     QpSolution s = qp.run(Q, c, A, b);
     assertTrue(s.primal().allClose(z.slice(0, 0, n), 1e-12) && s.equalityDual().allClose(z.slice(0, n, n + p), 1e-12));
     assertTrue(s.error() < 1e-13);
@@ -53,7 +53,7 @@ class QpSolversTest {
   void equalityQpWithDependentRowsIsSingular() {
     Tensor A = Tensor.of(new double[][] {{1, 1, 0}, {2, 2, 0}});
     var e = assertThrows(SingularMatrixException.class,
-        () -> new EqualityConstrainedQp().run(Tensor.eye(3), Tensor.ones(3), A, Tensor.of(1, 2)));
+        () -> EqualityConstrainedQp.of().run(Tensor.eye(3), Tensor.ones(3), A, Tensor.of(1, 2)));
     assertTrue(e.getMessage().contains("linearly dependent"), e.getMessage());
   }
 
@@ -142,7 +142,7 @@ class QpSolversTest {
   @ValueSource(longs = {1, 2, 3, 4, 5})
   void generalQpMatchesActiveSetEnumeration(long seed) {
     General q = General.random(seed);
-    QpSolution s = new InteriorPointQp().run(q.theta()).orThrow();
+    QpSolution s = InteriorPointQp.of().run(q.theta()).orThrow();
     Tensor[] ref = Reference.qpByEnumeration(q.Q, q.c, q.A, q.b, q.G, q.h);
     assertTrue(s.primal().allClose(ref[0], 1e-10), s.primal() + " vs " + ref[0]);
     assertTrue(s.equalityDual().allClose(ref[1], 1e-9));
@@ -155,7 +155,7 @@ class QpSolversTest {
   @ValueSource(longs = {1, 2, 3})
   void generalQpDerivativesInCHAndBMatchFiniteDifferencesInBothModes(long seed) {
     General q = General.random(seed);
-    var qp = new InteriorPointQp();
+    var qp = InteriorPointQp.of();
     QpSolution s = qp.run(q.theta());
     long active = java.util.Arrays.stream(s.inequalityDual().toDoubleArray()).filter(v -> v > 1e-6).count();
     assertTrue(active >= 1, "seed " + seed + ": the test wants an active inequality");
@@ -189,26 +189,26 @@ class QpSolversTest {
   @Test
   void weaklyActiveConstraintIsFlaggedAndImplicitDifferentiationRefuses() {
     Tensor[] th = degenerate();
-    QpSolution s = new InteriorPointQp().run(th).orThrow();
+    QpSolution s = InteriorPointQp.of().run(th).orThrow();
     assertTrue(s.primal().allClose(Tensor.of(1, 0), 1e-8), s.primal().toString());
     assertTrue(s.degenerate());
     assertEquals(java.util.List.of(0), s.weaklyActive());
     var e = assertThrows(SingularMatrixException.class,
-        () -> AD.grad(hh -> new InteriorPointQp().run(th[0], th[1], th[2], th[3], th[4], hh).primal().sum(), th[5]));
+        () -> AD.grad(hh -> InteriorPointQp.of().run(th[0], th[1], th[2], th[3], th[4], hh).primal().sum(), th[5]));
     assertTrue(e.getMessage().contains("weakly active"), e.getMessage());
     // UNROLLED returns a one-sided derivative (here ∂x₂/∂h ∈ {0, 1}) without an exception
-    double d = AD.grad(hh -> new InteriorPointQp().withDifferentiation(Differentiation.UNROLLED)
+    double d = AD.grad(hh -> InteriorPointQp.of().withDifferentiation(Differentiation.UNROLLED)
         .run(th[0], th[1], th[2], th[3], th[4], hh).primal().index(0, 1), th[5]).item();
     assertTrue(Math.abs(d) < 1e-9 || Math.abs(d - 1) < 1e-9, "one-sided derivative " + d);
     // a strictly complementary neighbour (h = −0.1: active with μ = 0.1) is not flagged
-    assertFalse(new InteriorPointQp().run(th[0], th[1], th[2], th[3], th[4], Tensor.of(-0.1)).degenerate());
+    assertFalse(InteriorPointQp.of().run(th[0], th[1], th[2], th[3], th[4], Tensor.of(-0.1)).degenerate());
   }
 
   @Test
   void infeasibleQpThrows() {
     // x₁ ≤ −1 and −x₁ ≤ −1 (x₁ ≥ 1)
     Tensor G = Tensor.of(new double[][] {{1, 0}, {-1, 0}});
-    var e = assertThrows(IllegalArgumentException.class, () -> new InteriorPointQp().run(Tensor.eye(2), Tensor.ones(2),
+    var e = assertThrows(IllegalArgumentException.class, () -> InteriorPointQp.of().run(Tensor.eye(2), Tensor.ones(2),
         Tensor.zeros(0, 2), Tensor.zeros(0), G, Tensor.of(-1, -1)));
     assertTrue(e.getMessage().contains("infeasible"), e.getMessage());
   }
@@ -216,7 +216,7 @@ class QpSolversTest {
   @Test
   void infeasibleWithEqualitiesThrows() {
     // x₁ + x₂ = 3 with x ≤ 1
-    var e = assertThrows(IllegalArgumentException.class, () -> new InteriorPointQp().run(Tensor.eye(2), Tensor.zeros(2),
+    var e = assertThrows(IllegalArgumentException.class, () -> InteriorPointQp.of().run(Tensor.eye(2), Tensor.zeros(2),
         Tensor.of(new double[][] {{1, 1}}), Tensor.of(3.0), Tensor.eye(2), Tensor.ones(2)));
     assertTrue(e.getMessage().contains("infeasible"), e.getMessage());
   }
@@ -225,7 +225,7 @@ class QpSolversTest {
   void unboundedQpIsNotConverged() {
     // Q = diag(1, 0), c = (0, −1), only x₁ ≤ 1: x₂ → ∞
     Tensor Q = Tensor.of(new double[][] {{1, 0}, {0, 0}});
-    assertThrows(NotConvergedException.class, () -> new InteriorPointQp().run(Q, Tensor.of(0, -1), Tensor.zeros(0, 2),
+    assertThrows(NotConvergedException.class, () -> InteriorPointQp.of().run(Q, Tensor.of(0, -1), Tensor.zeros(0, 2),
         Tensor.zeros(0), Tensor.of(new double[][] {{1, 0}}), Tensor.of(1.0)));
   }
 
@@ -233,18 +233,18 @@ class QpSolversTest {
   void nanDataThrows() {
     General q = General.random(1);
     Tensor c = Tensor.of(Double.NaN, 0, 0, 0, 0);
-    assertThrows(NonFiniteException.class, () -> new InteriorPointQp().run(q.Q, c, q.A, q.b, q.G, q.h));
+    assertThrows(NonFiniteException.class, () -> InteriorPointQp.of().run(q.Q, c, q.A, q.b, q.G, q.h));
   }
 
   @Test
   void withoutInequalitiesTheGeneralQpIsTheEqualityQp() {
     Random rng = new Random(9);
     Tensor Q = spd(rng, 4), c = Tensor.randn(rng, 4), A = Tensor.randn(rng, 2, 4), b = Tensor.randn(rng, 2);
-    QpSolution a = new InteriorPointQp().run(Q, c, A, b, Tensor.zeros(0, 4), Tensor.zeros(0));
-    QpSolution e = new EqualityConstrainedQp().run(Q, c, A, b);
+    QpSolution a = InteriorPointQp.of().run(Q, c, A, b, Tensor.zeros(0, 4), Tensor.zeros(0));
+    QpSolution e = EqualityConstrainedQp.of().run(Q, c, A, b);
     assertTrue(a.primal().allClose(e.primal(), 1e-12));
-    Tensor ga = AD.grad(cc -> new InteriorPointQp().run(Q, cc, A, b, Tensor.zeros(0, 4), Tensor.zeros(0)).primal().sum(), c);
-    Tensor ge = AD.grad(cc -> new EqualityConstrainedQp().run(Q, cc, A, b).primal().sum(), c);
+    Tensor ga = AD.grad(cc -> InteriorPointQp.of().run(Q, cc, A, b, Tensor.zeros(0, 4), Tensor.zeros(0)).primal().sum(), c);
+    Tensor ge = AD.grad(cc -> EqualityConstrainedQp.of().run(Q, cc, A, b).primal().sum(), c);
     assertTrue(ga.allClose(ge, 1e-10));
   }
 
@@ -277,7 +277,7 @@ class QpSolversTest {
     Tensor D = Tensor.of(d), minusI = Tensor.eye(k).neg(), Y = Tensor.of(y);
     Tensor G = Tensor.concat(0, Tensor.concat(1, D, minusI), Tensor.concat(1, D.neg(), minusI));
     Tensor c = Tensor.concat(0, Y.neg(), Tensor.full(lambda, k));
-    QpSolution s = new InteriorPointQp().run(Tensor.of(q), c, Tensor.zeros(0, n + k), Tensor.zeros(0), G, Tensor.zeros(2 * k));
+    QpSolution s = InteriorPointQp.of().run(Tensor.of(q), c, Tensor.zeros(0, n + k), Tensor.zeros(0), G, Tensor.zeros(2 * k));
     assertTrue(s.converged() && s.error() <= 1e-10, "KKT error " + s.error() + " after " + s.iterations() + " iterations");
     Tensor z = BoxConstrainedQp.of().withMaxIterations(100_000).withTol(1e-12)
         .run(Tensor.zeros(k), D.matmul(D.T()), D.matmul(Y).neg(), Tensor.full(-lambda, k), Tensor.full(lambda, k)).orThrow();

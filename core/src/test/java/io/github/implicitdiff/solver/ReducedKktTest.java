@@ -68,10 +68,10 @@ class ReducedKktTest {
   void reducedSolvesEqualTheDenseKktJacobianAtTheSolution(long seed) {
     Tensor[] th = randomQp(seed, 12, 2, 18);
     QpData d = QpData.of("test", th, true);
-    QpSolution s = new InteriorPointQp().run(th);
+    QpSolution s = InteriorPointQp.of().run(th);
     assertMatchesDenseLu(d, s.primal().toDoubleArray(), s.inequalityDual().toDoubleArray(), new Random(seed), 1e-9, "seed " + seed);
     Tensor[] tv = tvQp(seed, 20);
-    QpSolution st = new InteriorPointQp().run(tv);
+    QpSolution st = InteriorPointQp.of().run(tv);
     assertMatchesDenseLu(QpData.of("test", tv, true), st.primal().toDoubleArray(), st.inequalityDual().toDoubleArray(),
         new Random(seed), 1e-9, "tv seed " + seed);
   }
@@ -96,7 +96,7 @@ class ReducedKktTest {
     QpData d = QpData.of("test", th, true);
     Random rng = new Random(seed);
     Tensor x = Tensor.randn(rng, 6), nu = Tensor.randn(rng, 1), mu = Tensor.uniform(rng, 0, 2, 8);
-    var F = new InteriorPointQp().optimality();
+    var F = InteriorPointQp.of().optimality();
     Tensor J = AD.jacobian(z -> Tensor.concat(0, F.apply(new Tensor[] {z.slice(0, 0, 6), z.slice(0, 6, 7), z.slice(0, 7, 15)}, th)),
         Tensor.concat(0, x, nu, mu));
     assertTrue(J.allClose(Tensor.of(InteriorPointQp.kktJacobian(d, x.toDoubleArray(), mu.toDoubleArray())), 1e-12));

@@ -51,7 +51,7 @@ final class QpProblem implements SolverProblem {
 
   @Override
   public String describe() {
-    var s = new InteriorPointQp().withTol(tol).run(Q, c, A, b, G, h).orThrow();
+    var s = InteriorPointQp.of().withTol(tol).run(Q, c, A, b, G, h).orThrow();
     int active = 0;
     double[] mu = s.inequalityDual().toDoubleArray();
     for (double v : mu) if (v > 1e-8) active++;
@@ -66,7 +66,7 @@ final class QpProblem implements SolverProblem {
   }
 
   private InteriorPointQp solver() {
-    return new InteriorPointQp().withTol(tol).withImplicitOptions(ImplicitOptions.defaults().withListener(listener));
+    return InteriorPointQp.of().withTol(tol).withImplicitOptions(ImplicitOptions.defaults().withListener(listener));
   }
 
   private Tensor loss(Tensor x) {

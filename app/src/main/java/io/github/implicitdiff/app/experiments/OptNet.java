@@ -76,7 +76,7 @@ public final class OptNet implements Experiment {
         + "σ = %s; %d training and %d test signals; QP in (x, t) with %d variables and %d inequalities", n, TvSignal.JUMPS,
         sigma, trainCount, testCount, 2 * n - 1, 2 * (n - 1)));
 
-    TvQpLayer layer = new TvQpLayer(new InteriorPointQp());
+    TvQpLayer layer = new TvQpLayer(InteriorPointQp.of());
     OptNetTraining training = new OptNetTraining(layer, mask);
 
     // hand-set TV: D₁ and the best λ of the grid on the training signals

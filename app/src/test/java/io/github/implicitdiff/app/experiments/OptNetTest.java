@@ -31,12 +31,12 @@ class OptNetTest {
   }
 
   private static OptNetTraining training(Differentiation mode) {
-    return new OptNetTraining(new TvQpLayer(new InteriorPointQp().withDifferentiation(mode)), Tensor.ones(N - 1, N));
+    return new OptNetTraining(new TvQpLayer(InteriorPointQp.of().withDifferentiation(mode)), Tensor.ones(N - 1, N));
   }
 
   /** For each signal, the active set {i : μ_i > h_i − G_i x}, and the smallest max(μ_i, slack_i) (0 at a weakly active constraint). */
   private static double activeSets(Tensor D, double lambda, List<TvSignal> signals, StringBuilder sets) {
-    TvQpLayer layer = new TvQpLayer(new InteriorPointQp());
+    TvQpLayer layer = new TvQpLayer(InteriorPointQp.of());
     double margin = Double.POSITIVE_INFINITY;
     for (TvSignal s : signals) {
       QpSolution q = layer.solve(D, Tensor.scalar(lambda), s.noisy());
@@ -120,7 +120,7 @@ class OptNetTest {
   void aWeaklyActiveSignalIsLeftOutOfTheBatchAndCounted() {
     Tensor P = Tensor.of(new double[][] {{-1, 1}}), logLambda = Tensor.scalar(Math.log(0.5));
     TvSignal degenerate = new TvSignal(Tensor.of(0.5, 0.5), Tensor.of(0, 1)), fine = new TvSignal(Tensor.of(0, 2), Tensor.of(0, 3));
-    TvQpLayer layer = new TvQpLayer(new InteriorPointQp());
+    TvQpLayer layer = new TvQpLayer(InteriorPointQp.of());
     assertTrue(layer.solve(P, Tensor.scalar(0.5), degenerate.noisy()).degenerate());
     OptNetTraining training = new OptNetTraining(layer, OptNetTraining.band(2));
     OptNetTraining.Step both = training.step(P, logLambda, List.of(degenerate, fine));
