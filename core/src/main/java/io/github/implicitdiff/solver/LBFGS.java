@@ -19,7 +19,12 @@ import java.util.List;
  * s_i = x_{i+1} − x_i, y_i = ∇f(x_{i+1}) − ∇f(x_i) (Nocedal and Wright, Algorithm 7.4) with
  * H⁰ = (sᵀy / yᵀy) I; then x_{k+1} = x_k + α_k d_k, α_k from the line search (strong Wolfe by default,
  * first trial 1). A pair with yᵀs ≤ 1e-10‖s‖‖y‖ is skipped; a non-descent direction resets the memory.
- * The recursion is written in tensor operations, so the unrolled mode differentiates through it.
+ * The recursion is written in tensor operations, so the unrolled mode differentiates through it (when nothing
+ * is traced it runs on arrays instead, with the same iterates). Caveat for UNROLLED: the derivative of the
+ * iterates goes through the pairs' ρ = 1/sᵀy, which grows without bound as s and y shrink; on a well-conditioned
+ * problem the unrolled derivative converges with the iterates, but run far past convergence on an
+ * ill-conditioned one (the md-sensitivity experiment: 707 iterations on a jammed packing) it diverges
+ * geometrically while the iterates do not. The IMPLICIT derivative (the default) does not have this problem.
  * Optimality condition: stationarity F(x, θ) = ∇₁f(x, θ) (CG for the implicit system by default).
  * Stopping criterion: error = rms(∇₁f(x, θ)) / max(1, rms(x)) ≤ tol.
  *
