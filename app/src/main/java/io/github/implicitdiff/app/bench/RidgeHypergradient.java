@@ -6,6 +6,7 @@ import io.github.implicitdiff.implicit.Implicit;
 import io.github.implicitdiff.implicit.ImplicitOptions;
 import io.github.implicitdiff.implicit.Optimality;
 import io.github.implicitdiff.linalg.LinearOperator;
+import io.github.implicitdiff.linalg.LinearSolution;
 import io.github.implicitdiff.linalg.LinearSolvers;
 import io.github.implicitdiff.tensor.Tensor;
 import java.util.Random;
@@ -56,14 +57,36 @@ public final class RidgeHypergradient {
 
   /** w*(λ) by CG on (XᵀX/n + λI) w = Xᵀy/n to relative residual 1e-10 (concrete values). */
   public Tensor solveCg(double lam) {
+    return innerSolve(lam).orThrow();
+  }
+
+  private LinearSolution innerSolve(double lam) {
     LinearOperator A = LinearOperator.symmetric(d, v -> X.T().matmul(X.matmul(v)).div(n).add(v.mul(lam)));
-    return LinearSolvers.cg().withTol(1e-10).solve(A, X.T().matmul(y).div(n)).orThrow();
+    return LinearSolvers.cg().withTol(1e-10).solve(A, X.T().matmul(y).div(n));
   }
 
   /** λ ↦ w*(λ), solved by CG and differentiable by implicit differentiation (CG to 1e-10). */
   public MultiInputFunction solution() {
-    return Implicit.customRoot(stationarity(), th -> solveCg(th[0].item()), LinearSolvers.cg().withTol(1e-10),
-        ImplicitOptions.defaults().withSymmetric(true));
+    return solution(ImplicitOptions.defaults().withSymmetric(true));
+  }
+
+  private MultiInputFunction solution(ImplicitOptions options) {
+    return Implicit.customRoot(stationarity(), th -> solveCg(th[0].item()), LinearSolvers.cg().withTol(1e-10), options);
+  }
+
+  /**
+   * The CG iterations of one implicit hypergradient, measured: {inner solve, adjoint (VJP) solve}. Each
+   * iteration reads X twice (X v and Xᵀ u), which is what bounds the implicit method's cost.
+   */
+  public int[] implicitCgIterations(double lam) {
+    LinearSolution inner = innerSolve(lam);
+    int[] adjoint = {0};
+    ImplicitOptions counting = ImplicitOptions.defaults().withSymmetric(true).withListener(d -> {
+      if (d.linearSolution() != null) adjoint[0] += d.linearSolution().iterations();
+    });
+    MultiInputFunction wStar = solution(counting);
+    AD.grad(l -> valLoss(wStar.apply(l)), Tensor.scalar(lam));
+    return new int[] {inner.iterations(), adjoint[0]};
   }
 
   /** (a) inner solve by CG, hypergradient by implicit VJP with CG (both to 1e-10). */

@@ -37,6 +37,10 @@ class BenchmarksEndToEndTest {
     assertEquals(dense, implicit, 1e-8 * Math.abs(dense));
     for (String k : List.of("implicit_s", "unrolled_reverse_s", "unrolled_forward_s", "dense_s", "unrolled_over_implicit"))
       assertTrue(((Number) size.get(k)).doubleValue() > 0, k);
+    // the inner solve and the adjoint solve are CG on the same matrix to the same tolerance: similar counts
+    int inner = ((Number) size.get("cg_iterations_inner")).intValue(), adjoint = ((Number) size.get("cg_iterations_adjoint")).intValue();
+    assertTrue(inner > 5 && adjoint > 5 && Math.abs(inner - adjoint) <= 0.3 * inner, inner + " inner, " + adjoint + " adjoint");
+    assertEquals(2 * (inner + adjoint), ((Number) size.get("x_products_cg_loops")).intValue());
     List<Map<String, Object>> memory = (List<Map<String, Object>>) doc.get("memory_vs_K");
     long unrolledSmall = ((Number) memory.get(0).get("unrolled_bytes")).longValue();
     long unrolledLarge = ((Number) memory.get(memory.size() - 1).get("unrolled_bytes")).longValue();
