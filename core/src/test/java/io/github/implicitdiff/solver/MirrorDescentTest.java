@@ -54,15 +54,24 @@ class MirrorDescentTest {
     assertEquals(0, jac.get(0, 1, 2, 3), 1e-12, "rows are independent");
   }
 
+  /** ½xᵀQx + cᵀx over the simplex, Q = MᵀM/d + I with M Gaussian, c Gaussian times {@code cScale} (θ = (c)). */
+  private record SimplexQuadratic(Objective f, Tensor c) {
+    static SimplexQuadratic random(long seed, int d, double cScale) {
+      Random rng = new Random(seed);
+      Tensor M = Tensor.randn(rng, d, d);
+      Tensor Q = M.T().matmul(M).div(d).add(Tensor.eye(d));
+      Tensor c = Tensor.randn(rng, d).mul(cScale);
+      return new SimplexQuadratic((x, th) -> x.dot(Q.matmul(x)).mul(0.5).add(th[0].dot(x)), c);
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(longs = {1, 2})
   void quadraticOnSimplexMatchesProjectedGradient(long seed) {
-    Random rng = new Random(seed);
     int d = 5;
-    Tensor M = Tensor.randn(rng, d, d);
-    Tensor Q = M.T().matmul(M).div(d).add(Tensor.eye(d));
-    Tensor c = Tensor.randn(rng, d).mul(0.2); // small: interior solution
-    Objective f = (x, th) -> x.dot(Q.matmul(x)).mul(0.5).add(th[0].dot(x));
+    SimplexQuadratic q = SimplexQuadratic.random(seed, d, 0.2); // small c: interior solution
+    Objective f = q.f();
+    Tensor c = q.c();
     Tensor init = Tensor.full(1.0 / d, d);
     Tensor reference = ProjectedGradient.of(f, Projection.simplex(), 1).withTol(1e-12).run(init, c, Tensor.scalar(1)).orThrow();
     assertTrue(reference.min().item() > 1e-3, "interior solution");
@@ -82,12 +91,10 @@ class MirrorDescentTest {
   @ParameterizedTest
   @ValueSource(longs = {1, 2})
   void smallFixedStepStillReachesTheSolution(long seed) {
-    Random rng = new Random(seed);
     int d = 5;
-    Tensor M = Tensor.randn(rng, d, d);
-    Tensor Q = M.T().matmul(M).div(d).add(Tensor.eye(d));
-    Tensor c = Tensor.randn(rng, d).mul(0.02); // near-uniform solution: mirror descent's rate does not collapse
-    Objective f = (x, th) -> x.dot(Q.matmul(x)).mul(0.5).add(th[0].dot(x));
+    SimplexQuadratic q = SimplexQuadratic.random(seed, d, 0.02); // near-uniform solution: mirror descent's rate holds
+    Objective f = q.f();
+    Tensor c = q.c();
     Tensor init = Tensor.full(1.0 / d, d).add(Tensor.of(0.1, -0.1, 0.05, -0.05, 0));
     Tensor reference = ProjectedGradient.of(f, Projection.simplex(), 1).withTol(1e-13).run(init, c, Tensor.scalar(1)).orThrow();
     SolverResult md = MirrorDescent.of(f).withStepSize(StepSize.fixed(1e-2)).withTol(1e-9).withMaxIterations(100_000)

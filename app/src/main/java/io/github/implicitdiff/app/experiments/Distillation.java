@@ -10,8 +10,6 @@ import io.github.implicitdiff.app.report.JsonObject;
 import io.github.implicitdiff.app.report.Plot;
 import io.github.implicitdiff.app.report.Table;
 import io.github.implicitdiff.autodiff.AD;
-import io.github.implicitdiff.autodiff.TensorFunction;
-import io.github.implicitdiff.linalg.Cholesky;
 import io.github.implicitdiff.loss.Objectives;
 import io.github.implicitdiff.optimality.Objective;
 import io.github.implicitdiff.solver.LBFGS;
@@ -197,13 +195,7 @@ public final class Distillation implements Experiment {
      * decrease; Newton steps without a line search take it to rounding level.
      */
     double exactOuterLoss(Tensor images) {
-      Tensor W = train(images).concrete();
-      int n = W.size();
-      TensorFunction f = w -> inner.apply(w, images);
-      for (int i = 0; i < 2; i++) {
-        Tensor step = Cholesky.factor(AD.hessian(f, W).reshape(n, n)).solve(AD.grad(f, W).reshape(n));
-        W = W.sub(step.reshape(W.shape()));
-      }
+      Tensor W = NewtonPolish.dense(w -> inner.apply(w, images), train(images), 2);
       return Objectives.multiclassLogistic(W, X, y).item();
     }
 
@@ -250,13 +242,7 @@ public final class Distillation implements Experiment {
 
   /** Standardized images back to pixel values (0–16 for real digits), one row of 64 per image. */
   private static double[][] toPixels(Standardizer s, Tensor images) {
-    return rowsOf(images.mul(Tensor.of(s.scale())).add(Tensor.of(s.mean())));
-  }
-
-  private static double[][] rowsOf(Tensor matrix) {
-    double[][] rows = new double[matrix.dim(0)][];
-    for (int c = 0; c < rows.length; c++) rows[c] = matrix.row(c).toDoubleArray();
-    return rows;
+    return images.mul(Tensor.of(s.scale())).add(Tensor.of(s.mean())).toArray2d();
   }
 
   private static Plot imageGrid(Standardizer s, Tensor distilled, Tensor means, Tensor random, int k) {
@@ -264,7 +250,7 @@ public final class Distillation implements Experiment {
         .imageColumns(k);
     List<String> rowNames = List.of("distilled ", "difference ", "mean ", "random ");
     Tensor differences = distilled.sub(distilled.mean(0)).mul(Tensor.of(s.scale()));
-    List<double[][]> rows = List.of(toPixels(s, distilled), rowsOf(differences), toPixels(s, means), toPixels(s, random));
+    List<double[][]> rows = List.of(toPixels(s, distilled), differences.toArray2d(), toPixels(s, means), toPixels(s, random));
     for (int r = 0; r < rows.size(); r++)
       for (int c = 0; c < k; c++) plot.image(rowNames.get(r) + c, 8, 8, rows.get(r)[c]);
     return plot;

@@ -128,7 +128,7 @@ public final class MdSensitivity implements Experiment {
         .put("unrolled_iterations", unrolled.stream().mapToDouble(r -> r[0]).toArray())
         .put("unrolled_relative_error", unrolled.stream().mapToDouble(r -> r[1]).toArray())
         .put("unrolled_seconds", unrolled.stream().mapToDouble(r -> r[2]).toArray())
-        .put("dx_dd", rows(u));
+        .put("dx_dd", u.toArray2d());
     return new Result(json).withPlot("packing", PackingPlot.of(system, min.x(), contacts, backbone.indices(), u));
   }
 
@@ -177,11 +177,5 @@ public final class MdSensitivity implements Experiment {
     output.out().println("forward-mode unrolling through L-BFGS (same x⁰):");
     output.table(table);
     return rows;
-  }
-
-  private static double[][] rows(Tensor m) {
-    double[][] r = new double[m.dim(0)][];
-    for (int i = 0; i < r.length; i++) r[i] = m.row(i).toDoubleArray();
-    return r;
   }
 }

@@ -1,9 +1,6 @@
 package io.github.implicitdiff.app.experiments;
 
-import io.github.implicitdiff.autodiff.AD;
-import io.github.implicitdiff.autodiff.TensorFunction;
 import io.github.implicitdiff.implicit.ImplicitOptions;
-import io.github.implicitdiff.linalg.Cholesky;
 import io.github.implicitdiff.linalg.LinearSolvers;
 import io.github.implicitdiff.optimality.Objective;
 import io.github.implicitdiff.solver.Differentiation;
@@ -89,13 +86,7 @@ final class Refinement {
     for (int i = 0; i < d.length; i++) d[i] = dec[i].concrete();
     Tensor lambda = implicit(x, eps, l0, d).concrete();
     Tensor[] th = theta(l0, d);
-    TensorFunction g = l -> objective(x, eps).apply(l, th);
-    int n = lambda.size();
-    for (int i = 0; i < 2; i++) {
-      Tensor step = Cholesky.factor(AD.hessian(g, lambda).reshape(n, n)).solve(AD.grad(g, lambda).reshape(n));
-      lambda = lambda.sub(step.reshape(lambda.shape())).concrete();
-    }
-    return lambda;
+    return NewtonPolish.dense(l -> objective(x, eps).apply(l, th), lambda, 2);
   }
 
   private static Tensor[] theta(Tensor lambda0, Tensor[] dec) {
