@@ -331,6 +331,41 @@ public final class AD {
   }
 
   /**
+   * f, recorded by reverse mode as one step that keeps only its inputs and output: the pullback runs f
+   * again under its own trace at the recorded inputs (gradient checkpointing, rematerialization). Memory
+   * for the recorded steps falls from f's intermediates to its inputs, at the price of evaluating f once
+   * more per pullback. Forward mode gets f's JVP (one extra evaluation of f as well, so checkpoint only what
+   * reverse mode records), and derivatives of any order are those of f (the recomputation is itself
+   * recorded by outer traces).
+   *
+   * <p>Use it on the segments of a long recorded loop: K steps in segments of s keep K/s segment inputs
+   * plus one segment's intermediates during the pullback, O(K/s + s) states instead of O(K) (√K for s = √K).
+   * f must be a pure function of its arguments: a tensor that an outer differentiation traces must be
+   * passed as an argument (closing over one throws, since its derivative would be lost).
+   *
+   * <pre>{@code
+   * MultiInputFunction tenSteps = AD.checkpoint(in -> {
+   *   Tensor w = in[0];
+   *   for (int k = 0; k < 10; k++) w = w.sub(w.mul(in[1]).mul(0.1));   // w ← w − 0.1·λw
+   *   return w;
+   * });
+   * Tensor g = AD.grad(lam -> {
+   *   Tensor w = Tensor.ones(3);
+   *   for (int s = 0; s < 10; s++) w = tenSteps.apply(w, lam);          // 100 steps, 10 recorded
+   *   return w.sum();
+   * }, Tensor.scalar(0.5));
+   * }</pre>
+   */
+  public static MultiInputFunction checkpoint(MultiInputFunction f) {
+    if (f == null) throw new IllegalArgumentException("checkpoint: the function must not be null");
+    MultiFunction asMulti = in -> new Tensor[] {f.apply(in)};
+    CustomFunction p = new CustomFunction("checkpoint", f,
+        (x, out, t) -> jvpUnchecked(asMulti, x, t).tangent()[0],
+        (x, out, g) -> vjpUnchecked(asMulti, x).pullback().apply(g));
+    return x -> Tensor.apply(p, x);
+  }
+
+  /**
    * x with its derivative removed at every level: d/dx stopGradient(x) = 0.
    *
    * <pre>{@code

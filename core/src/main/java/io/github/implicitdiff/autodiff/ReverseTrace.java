@@ -54,6 +54,11 @@ final class ReverseTrace implements Trace {
     return t;
   }
 
+  /** How many steps are recorded (tests measure what a checkpoint saves). */
+  int tapeLength() {
+    return tape.size();
+  }
+
   /** The id of {@code x} on this tape, or −1 when x does not depend on this level's inputs. */
   int idOf(Tensor x) {
     return x instanceof ReverseTracer t && t.trace() == this ? t.id : -1;

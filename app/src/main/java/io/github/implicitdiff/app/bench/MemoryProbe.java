@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * Peak extra heap of one ridge hypergradient method, measured in a fresh JVM with a small young
- * generation ({@code -XX:+UseSerialGC -Xmn1m}) so that collections are frequent and the after-collection (live) peak is
+ * generation ({@code -XX:+UseSerialGC}, 2 MB eden, 2 MB survivors) so that collections are frequent and the after-collection (live) peak is
  * meaningful. {@link #measure} starts the child JVM; {@link #main} is the child. {@link #inChildJvm} and
  * {@link #report} do the same for any other task with its own main class.
  */
@@ -23,11 +23,20 @@ public final class MemoryProbe {
   private static final int SETTLING_COLLECTIONS = 6;
 
   /** Which computation to measure. */
-  public enum Method { IMPLICIT, UNROLLED }
+  public enum Method { IMPLICIT, UNROLLED, CHECKPOINTED }
+
+  /**
+   * The ridge probe's young generation: a 2 MB eden (collections stay frequent) with two 2 MB survivor spaces, so
+   * that what lives for a few collections only (a checkpointed segment's tape, 1.4 MB at 1000×200 and K = 1000) dies
+   * there. With {@link #inChildJvm}'s 100 KB survivors it is promoted and counted as live until a full collection:
+   * the checkpointed method measured 35 MB that way, against 1.6 MB actually reachable.
+   */
+  private static final List<String> RIDGE_YOUNG_GENERATION = List.of("-Xmn6m", "-XX:SurvivorRatio=1");
 
   /** Peak live bytes of {@code method} with K solver steps on the n×d problem (seed 0), from a child JVM. */
   public static HeapMeter.Usage measure(Method method, int n, int d, int K) {
-    return inChildJvm(MemoryProbe.class, method.name(), String.valueOf(n), String.valueOf(d), String.valueOf(K));
+    return inChildJvm(RIDGE_YOUNG_GENERATION, MemoryProbe.class, method.name(), String.valueOf(n), String.valueOf(d),
+        String.valueOf(K));
   }
 
   /**
@@ -38,9 +47,15 @@ public final class MemoryProbe {
    * @throws IllegalStateException if the child cannot start or fails
    */
   public static HeapMeter.Usage inChildJvm(Class<?> main, String... args) {
+    return inChildJvm(List.of("-Xmn1m"), main, args);
+  }
+
+  /** {@link #inChildJvm(Class, String...)} with the given young-generation flags instead of {@code -Xmn1m}. */
+  static HeapMeter.Usage inChildJvm(List<String> youngGeneration, Class<?> main, String... args) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-Xmn1m", "-Xss8m", "-cp", System.getProperty("java.class.path"),
-        main.getName()));
+    List<String> cmd = new ArrayList<>(List.of(java, "-XX:+UseSerialGC"));
+    cmd.addAll(youngGeneration);
+    cmd.addAll(List.of("-Xss8m", "-cp", System.getProperty("java.class.path"), main.getName()));
     cmd.addAll(List.of(args));
     try {
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -81,9 +96,11 @@ public final class MemoryProbe {
     double lam = 0.1;
     var wStar = Implicit.customRoot(p.stationarity(), th -> p.gradientDescent(th[0], K), LinearSolvers.cg().withTol(1e-10),
         ImplicitOptions.defaults().withSymmetric(true).withPolicy(ImplicitOptions.CheckPolicy.WARN).withListener(x -> {}));
-    java.util.function.Supplier<Double> task = method == Method.IMPLICIT
-        ? () -> AD.grad(l -> p.valLoss(wStar.apply(l)), Tensor.scalar(lam)).item()
-        : () -> p.unrolledReverse(lam, K);
+    java.util.function.Supplier<Double> task = switch (method) {
+      case IMPLICIT -> () -> AD.grad(l -> p.valLoss(wStar.apply(l)), Tensor.scalar(lam)).item();
+      case UNROLLED -> () -> p.unrolledReverse(lam, K);
+      case CHECKPOINTED -> () -> p.unrolledCheckpointed(lam, K);
+    };
     report(task);
   }
 }

@@ -125,6 +125,33 @@ public final class RidgeHypergradient {
     return AD.grad(l -> valLoss(gradientDescent(l, K)), Tensor.scalar(lam)).item();
   }
 
+  /**
+   * (b') the same K steps recorded in segments of ⌈√K⌉ steps, each an {@link AD#checkpoint}: the tape keeps the
+   * segments' inputs and, during the pullback, one segment's steps (O(√K) states instead of O(K)), at the price of
+   * running the steps once more.
+   */
+  public double unrolledCheckpointed(double lam, int K) {
+    int segment = (int) Math.ceil(Math.sqrt(K));
+    return AD.grad(l -> valLoss(gradientDescentCheckpointed(l, K, segment)), Tensor.scalar(lam)).item();
+  }
+
+  /** {@link #gradientDescent} with each run of {@code segment} steps recorded as one checkpointed step. */
+  public Tensor gradientDescentCheckpointed(Tensor lam, int K, int segment) {
+    double eta = 1.0 / (lipschitz0 + lam.item());
+    Optimality F = stationarity();
+    Tensor w = Tensor.zeros(d);
+    for (int done = 0; done < K; done += segment) {
+      int steps = Math.min(segment, K - done);
+      MultiInputFunction run = AD.checkpoint(in -> {
+        Tensor v = in[0];
+        for (int k = 0; k < steps; k++) v = v.sub(F.apply(v, in[1]).mul(eta));
+        return v;
+      });
+      w = run.apply(w, lam);
+    }
+    return w;
+  }
+
   /** (c) the same in forward mode. */
   public double unrolledForward(double lam, int K) {
     return AD.jvp(l -> valLoss(gradientDescent(l, K)), Tensor.scalar(lam), Tensor.scalar(1.0)).outTangent().item();

@@ -45,6 +45,11 @@ class BenchmarksEndToEndTest {
     long unrolledSmall = ((Number) memory.get(0).get("unrolled_bytes")).longValue();
     long unrolledLarge = ((Number) memory.get(memory.size() - 1).get("unrolled_bytes")).longValue();
     assertTrue(unrolledLarge > unrolledSmall, "the unrolled tape grows with K: " + memory);
+    // K = 1000 in segments of 32: about 64 recorded states against 1000
+    long checkpointedLarge = ((Number) memory.get(memory.size() - 1).get("checkpointed_bytes")).longValue();
+    assertTrue(checkpointedLarge < 0.75 * unrolledLarge, "checkpointing keeps less than the unrolled tape: " + memory);
+    assertEquals(((Number) size.get("hypergradient_unrolled_reverse")).doubleValue(),
+        ((Number) size.get("hypergradient_unrolled_checkpointed")).doubleValue(), 1e-12 * Math.abs(implicit));
   }
 
   @Test
