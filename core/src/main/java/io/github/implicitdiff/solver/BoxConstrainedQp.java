@@ -4,6 +4,8 @@ import io.github.implicitdiff.implicit.Optimality;
 import io.github.implicitdiff.projection.Degeneracy;
 import io.github.implicitdiff.tensor.NonFiniteException;
 import io.github.implicitdiff.tensor.ShapeException;
+import io.github.implicitdiff.linalg.LinearOperator;
+import io.github.implicitdiff.linalg.PowerIteration;
 import io.github.implicitdiff.tensor.Tensor;
 
 /**
@@ -107,21 +109,13 @@ public final class BoxConstrainedQp extends Optimizer<BoxConstrainedQp> {
     return new SolverResult(x, maxIterations(), error, false);
   }
 
-  /** max |λ(Q_sym)| by power iteration from a fixed non-symmetric start vector (values only). */
+  /** max |λ(Q_sym)| by {@value #POWER_ITERATIONS} power iterations from a fixed generic start (values only). */
   private static double largestEigenvalue(Tensor Q) {
     int n = Q.dim(0);
     Tensor S = Q.add(Q.T()).mul(0.5);
     double[] start = new double[n];
     for (int i = 0; i < n; i++) start[i] = 1 + 0.1 * i;
-    Tensor v = Tensor.of(start);
-    double lambda = 0;
-    for (int k = 0; k < POWER_ITERATIONS; k++) {
-      Tensor w = S.matmul(v);
-      double norm = w.norm2();
-      if (norm == 0) break;
-      lambda = norm / v.norm2();
-      v = w.div(norm);
-    }
+    double lambda = PowerIteration.run(LinearOperator.dense(S), Tensor.of(start), POWER_ITERATIONS, 0).value();
     if (!(lambda > 0))
       throw new IllegalArgumentException(NAME + ": Q is zero (or nearly): the problem is a linear program over a box,"
           + " which projected gradient with step 1/‖Q‖ cannot solve; add a ridge to Q");

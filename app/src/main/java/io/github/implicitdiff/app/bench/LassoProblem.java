@@ -3,6 +3,8 @@ package io.github.implicitdiff.app.bench;
 import io.github.implicitdiff.autodiff.AD;
 import io.github.implicitdiff.implicit.ImplicitDiagnostics;
 import io.github.implicitdiff.implicit.ImplicitOptions;
+import io.github.implicitdiff.linalg.LinearOperator;
+import io.github.implicitdiff.linalg.PowerIteration;
 import io.github.implicitdiff.optimality.Objective;
 import io.github.implicitdiff.prox.ProximalOperator;
 import io.github.implicitdiff.solver.ActiveSetReduction;
@@ -118,13 +120,8 @@ final class LassoProblem implements SolverProblem {
 
   /** λ_max(AᵀA) by 100 power iterations from a random start (an upper estimate after scaling by 1.01). */
   static double largestGramEigenvalue(Tensor A, Random rng) {
-    Tensor v = Tensor.randn(rng, A.dim(1));
-    double est = 0;
-    for (int i = 0; i < 100; i++) {
-      Tensor u = A.matmul(v).matmul(A); // (Av)ᵀA = AᵀAv without materialising Aᵀ
-      est = u.norm2() / v.norm2();
-      v = u.div(u.norm2());
-    }
-    return 1.01 * est;
+    // (Av)ᵀA = AᵀAv without materialising Aᵀ
+    LinearOperator gram = LinearOperator.symmetric(A.dim(1), v -> A.matmul(v).matmul(A));
+    return 1.01 * PowerIteration.run(gram, Tensor.randn(rng, A.dim(1)), 100, 0).value();
   }
 }

@@ -8,6 +8,7 @@ import io.github.implicitdiff.implicit.Optimality;
 import io.github.implicitdiff.linalg.LinearOperator;
 import io.github.implicitdiff.linalg.LinearSolution;
 import io.github.implicitdiff.linalg.LinearSolvers;
+import io.github.implicitdiff.linalg.PowerIteration;
 import io.github.implicitdiff.tensor.Tensor;
 import java.util.Random;
 
@@ -168,15 +169,7 @@ public final class RidgeHypergradient {
   }
 
   private double largestEigenvalue() {
-    Tensor v = Tensor.ones(d).div(Math.sqrt(d));
-    double ev = 0;
-    for (int k = 0; k < 100; k++) {
-      Tensor Av = X.T().matmul(X.matmul(v)).div(n);
-      double next = Av.norm2();
-      v = Av.div(next);
-      if (Math.abs(next - ev) <= 1e-10 * next) return next;
-      ev = next;
-    }
-    return ev;
+    LinearOperator gram = LinearOperator.symmetric(d, v -> X.T().matmul(X.matmul(v)).div(n));
+    return PowerIteration.run(gram, Tensor.ones(d), 100, 1e-10).value();
   }
 }

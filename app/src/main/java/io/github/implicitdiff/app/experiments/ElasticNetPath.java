@@ -1,5 +1,6 @@
 package io.github.implicitdiff.app.experiments;
 
+import io.github.implicitdiff.linalg.PowerIteration;
 import io.github.implicitdiff.linalg.Cholesky;
 import io.github.implicitdiff.optimality.Objective;
 import io.github.implicitdiff.prox.ProximalOperator;
@@ -47,7 +48,7 @@ final class ElasticNetPath {
     this.X = X.concrete();
     this.y = y.concrete();
     this.rho = l1Ratio;
-    this.gramMax = 1.01 * Gram.largestEigenvalue(this.X) / X.dim(0);
+    this.gramMax = 1.01 * PowerIteration.gramEigenvalue(this.X) / X.dim(0);
     Tensor data = this.X, target = this.y;
     double ridgeShare = (1 - l1Ratio) / 2;
     Objective f = ridgeShare == 0 ? (w, th) -> data.matmul(w).sub(target).square().mean().mul(0.5)

@@ -1,5 +1,6 @@
 package io.github.implicitdiff.app.experiments;
 
+import io.github.implicitdiff.linalg.PowerIteration;
 import io.github.implicitdiff.optimality.Objective;
 import io.github.implicitdiff.prox.ProximalOperator;
 import io.github.implicitdiff.solver.ActiveSetReduction;
@@ -87,7 +88,7 @@ final class SparseCoding {
   /** α*(X; D), differentiable in D, started from the previous solution (from zero the first time, or if cold). */
   Tensor codes(Tensor D) {
     Tensor init = warmStart && last != null ? last : Tensor.zeros(X.dim(0), D.dim(1));
-    double step = 1 / (Gram.largestEigenvalue(D.concrete()) * 1.01 + epsilon);
+    double step = 1 / (PowerIteration.gramEigenvalue(D.concrete()) * 1.01 + epsilon);
     lastResult = solver.withStepSize(StepSize.fixed(step)).run(init, D, Tensor.scalar(lambda));
     Tensor alpha = solver.differentiation() == Differentiation.UNROLLED ? lastResult.solution() : lastResult.orThrow();
     last = alpha.concrete();

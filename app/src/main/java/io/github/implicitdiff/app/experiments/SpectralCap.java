@@ -1,5 +1,7 @@
 package io.github.implicitdiff.app.experiments;
 
+import io.github.implicitdiff.linalg.LinearOperator;
+import io.github.implicitdiff.linalg.PowerIteration;
 import io.github.implicitdiff.tensor.Tensor;
 
 /**
@@ -8,7 +10,7 @@ import io.github.implicitdiff.tensor.Tensor;
  * pair (u, v) found by power iteration on concrete values (v ← ŴᵀŴv / ‖ŴᵀŴv‖, warm-started from the last
  * call) and held constant: at the top singular pair ∂σ/∂Ŵ = u vᵀ, which is exactly what differentiating
  * uᵀŴv with u, v fixed gives (σ is stationary in u and v there), so the derivative is that of the true
- * spectral norm when σ₁ is simple. Power iteration stops when σ changes by less than 1e-12 relative, so
+ * spectral norm when σ₁ is simple. Power iteration ({@link PowerIteration}) stops when σ² changes by less than 1e-12 relative, so
  * σ is correct to about that (it converges quadratically in the angle to the top singular vector).
  * Mutable (the warm start); one instance per model.
  */
@@ -43,19 +45,11 @@ final class SpectralCap {
     return uv[0].vdot(What.concrete().matmul(uv[1]));
   }
 
-  /** (u, v) with Ŵv = σu, ‖u‖ = ‖v‖ = 1, by power iteration from the last v. */
+  /** (u, v) with Ŵv = σu, ‖u‖ = ‖v‖ = 1, by power iteration on ŴᵀŴ from the last v. */
   private Tensor[] topSingularPair(Tensor W) {
-    double last = 0;
-    Tensor u = null;
-    for (int k = 0; k < MAX_POWER_ITERATIONS; k++) {
-      Tensor Wv = W.matmul(v);
-      double s = Wv.norm2();
-      u = Wv.div(s);
-      Tensor next = W.T().matmul(u);
-      v = next.div(next.norm2());
-      if (Math.abs(s - last) <= 1e-12 * s) break;
-      last = s;
-    }
-    return new Tensor[] {u, v};
+    LinearOperator gram = LinearOperator.symmetric(W.dim(1), x -> W.T().matmul(W.matmul(x)));
+    v = PowerIteration.run(gram, v, MAX_POWER_ITERATIONS, 1e-12).vector();
+    Tensor Wv = W.matmul(v);
+    return new Tensor[] {Wv.div(Wv.norm2()), v};
   }
 }
