@@ -1,6 +1,7 @@
 package io.github.implicitdiff.autodiff;
 
 import io.github.implicitdiff.tensor.JointPrimitive;
+import io.github.implicitdiff.tensor.KernelThreads;
 import io.github.implicitdiff.tensor.ShapeException;
 import io.github.implicitdiff.tensor.Tensor;
 import java.util.ArrayList;
@@ -27,7 +28,8 @@ import java.util.function.IntConsumer;
  * sequential map. Tracing state is per thread, so f must be a pure function of its arguments: a tensor that an
  * outer differentiation traces must be passed as a shared input (closing over one throws).
  *
- * <p>The workers are a fixed pool of max(2, cores) daemon threads; a call made from a worker (f calling
+ * <p>The workers are a fixed pool of max(2, cores) daemon threads whose kernels do not split further
+ * ({@link KernelThreads}); a call made from a worker (f calling
  * {@code ParallelMap} again) runs its problems on that worker, in order. f runs concurrently with itself: what
  * it writes outside its result must be thread-safe. An exception from a problem is rethrown as it is, with a
  * suppressed note naming the problem.
@@ -52,6 +54,7 @@ public final class ParallelMap {
       Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
         Thread t = new Thread(() -> {
           ON_WORKER.set(true);
+          KernelThreads.serialOnThisThread(); // the problems are the parallelism: kernels stay on their thread
           r.run();
         }, "implicitdiff-parallel-map");
         t.setDaemon(true);

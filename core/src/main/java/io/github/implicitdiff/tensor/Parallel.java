@@ -21,7 +21,8 @@ import java.util.function.IntConsumer;
  * descheduled costs time only if it has already claimed a part: the worst case is the serial time. Workers
  * spin briefly after each part (so the products of a solver loop hand over in well under a microsecond),
  * then park. The pool serves one caller at a time; a second thread that finds it busy, and a part that
- * itself calls {@code run}, execute every part on their own thread. Each part does the same arithmetic
+ * itself calls {@code run}, and a thread marked serial ({@link KernelThreads}), execute every part on their own
+ * thread. Each part does the same arithmetic
  * whichever thread runs it, so results never depend on the scheduling.
  *
  * <p>The number of parts is the number of available processors (at most 8), or the system property
@@ -79,6 +80,16 @@ final class Parallel {
     } finally {
       BUSY.set(false);
     }
+  }
+
+  /** Marks the current thread as one whose kernels run every part themselves ({@link KernelThreads}). */
+  static void markSerial() {
+    IN_WORKER.set(true);
+  }
+
+  /** Whether the current thread runs every part itself (a worker, or a thread marked serial). */
+  static boolean isSerial() {
+    return IN_WORKER.get();
   }
 
   /** The start of slice i when [0, n) is cut into {@code parts} near-equal slices (start(n, parts, parts) = n). */

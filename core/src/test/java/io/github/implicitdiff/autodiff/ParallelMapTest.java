@@ -2,6 +2,7 @@ package io.github.implicitdiff.autodiff;
 
 import static io.github.implicitdiff.autodiff.GradientCheck.assertClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,6 +13,7 @@ import io.github.implicitdiff.implicit.ImplicitOptions;
 import io.github.implicitdiff.implicit.Optimality;
 import io.github.implicitdiff.linalg.Cholesky;
 import io.github.implicitdiff.linalg.LinearSolvers;
+import io.github.implicitdiff.tensor.KernelThreads;
 import io.github.implicitdiff.tensor.ShapeException;
 import io.github.implicitdiff.tensor.Tensor;
 import java.util.Arrays;
@@ -135,6 +137,18 @@ class ParallelMapTest {
     };
     assertClose("values", Tensor.of(new double[][] {{1, 2}, {2, 4}}),
         ParallelMap.apply(2, f, new Tensor[0], Tensor.of(1, 2)), 0);
+  }
+
+  @Test
+  void workersDoNotSplitTheirKernels() {
+    Tensor flags = ParallelMap.apply(3, (b, x) -> Tensor.scalar(KernelThreads.splitsOnThisThread() ? 1 : 0), new Tensor[0]);
+    assertClose("splits on the workers", Tensor.zeros(3), flags, 0);
+    Thread t = new Thread(() -> {
+      KernelThreads.serialOnThisThread();
+      assertTrue(!KernelThreads.splitsOnThisThread());
+    });
+    t.start();
+    assertDoesNotThrow(() -> t.join());
   }
 
   @Test
