@@ -53,6 +53,7 @@ public final class Implicit {
    * @param options residual check, symmetry, diagnostics listener
    */
   public static MultiInputFunction customRoot(Optimality F, RootSolver solver, LinearSolver linearSolver, ImplicitOptions options) {
+    requireParts("customRoot", F, solver, linearSolver, options);
     return theta -> {
       Tensor[] sol = tupleCall("customRoot", (x, th) -> new Tensor[] {F.apply(x[0], th)}, th -> new Tensor[] {solver.solve(th)},
           linearSolver, options, theta);
@@ -68,6 +69,7 @@ public final class Implicit {
   /** θ ↦ x*(θ) for a tuple of unknowns, with options. */
   public static MultiFunction customRoot(TupleOptimality F, TupleRootSolver solver, LinearSolver linearSolver,
       ImplicitOptions options) {
+    requireParts("customRoot", F, solver, linearSolver, options);
     return theta -> tupleCall("customRoot", F, solver::solve, linearSolver, options, theta);
   }
 
@@ -87,11 +89,13 @@ public final class Implicit {
   /** {@link #customFixedPoint(FixedPointMap, RootSolver, LinearSolver)} with options. */
   public static MultiInputFunction customFixedPoint(FixedPointMap T, RootSolver solver, LinearSolver linearSolver,
       ImplicitOptions options) {
+    requireParts("customFixedPoint", T, solver, linearSolver, options);
     return customRoot(residual(T), solver, linearSolver, options);
   }
 
   /** The optimality condition F(x, θ) = T(x, θ) − x of a fixed-point map. */
   public static Optimality residual(FixedPointMap T) {
+    if (T == null) throw new IllegalArgumentException("residual: T must not be null");
     return (x, theta) -> T.apply(x, theta).sub(x);
   }
 
@@ -113,6 +117,7 @@ public final class Implicit {
   /** Like {@link #customRoot(Optimality, RootSolver, LinearSolver, ImplicitOptions)}, passing the solver's aux through. */
   public static <A> ImplicitFunctionWithAux<A> customRootWithAux(Optimality F, RootSolverWithAux<A> solver,
       LinearSolver linearSolver, ImplicitOptions options) {
+    requireParts("customRootWithAux", F, solver, linearSolver, options);
     return theta -> {
       @SuppressWarnings("unchecked")
       A[] aux = (A[]) new Object[1];
@@ -132,8 +137,9 @@ public final class Implicit {
    */
   public static Tensor rootJvp(Optimality F, Tensor xStar, Tensor[] theta, Tensor[] v, LinearSolver linearSolver,
       ImplicitOptions options) {
+    Tensor x0 = requireStandalone("rootJvp", F, xStar, theta, linearSolver, options);
+    if (v == null) throw new IllegalArgumentException("rootJvp: the tangents v must not be null");
     if (theta.length != v.length) throw new IllegalArgumentException("rootJvp: " + theta.length + " θ but " + v.length + " tangents");
-    Tensor x0 = xStar.concrete();
     MultiInputFunction f = customRoot(F, th -> x0, linearSolver, options);
     return io.github.implicitdiff.autodiff.AD.jvp(th -> new Tensor[] {f.apply(th)}, theta, v).outTangent();
   }
@@ -141,9 +147,38 @@ public final class Implicit {
   /** The implicit VJP gᵀ∂x*(θ) at a known root x*: solves (∂₁F)ᵀ w = −g and returns (∂₂F)ᵀ w, one per θ. */
   public static Tensor[] rootVjp(Optimality F, Tensor xStar, Tensor[] theta, Tensor g, LinearSolver linearSolver,
       ImplicitOptions options) {
-    Tensor x0 = xStar.concrete();
+    Tensor x0 = requireStandalone("rootVjp", F, xStar, theta, linearSolver, options);
+    if (g == null) throw new IllegalArgumentException("rootVjp: the cotangent g must not be null");
     MultiInputFunction f = customRoot(F, th -> x0, linearSolver, options);
     return io.github.implicitdiff.autodiff.AD.vjp(th -> new Tensor[] {f.apply(th)}, theta).pullback().apply(g);
+  }
+
+  // ---------------------------------------------------------------- checks (O(1) but for one scan of x*)
+
+  private static void requireParts(String name, Object F, Object solver, LinearSolver linearSolver, ImplicitOptions options) {
+    requireParts(name, F, "solver", solver, linearSolver, options);
+  }
+
+  private static void requireParts(String name, Object F, String solverName, Object solver, LinearSolver linearSolver,
+      ImplicitOptions options) {
+    if (F == null) throw new IllegalArgumentException(name + ": the optimality function must not be null");
+    if (solver == null) throw new IllegalArgumentException(name + ": " + solverName + " must not be null");
+    if (linearSolver == null) throw new IllegalArgumentException(name + ": linearSolver must not be null");
+    if (options == null) throw new IllegalArgumentException(name + ": options must not be null (use ImplicitOptions.defaults())");
+  }
+
+  /** The checks of rootJvp and rootVjp; returns x* (concrete). */
+  private static Tensor requireStandalone(String name, Optimality F, Tensor xStar, Tensor[] theta, LinearSolver linearSolver,
+      ImplicitOptions options) {
+    requireParts(name, F, "xStar", xStar, linearSolver, options);
+    if (theta == null) throw new IllegalArgumentException(name + ": θ must not be null (pass an empty array for none)");
+    return xStar.concrete().requireFinite(name + ": xStar must be finite");
+  }
+
+  private static void requireTheta(String name, Tensor[] theta) {
+    if (theta == null) throw new IllegalArgumentException(name + ": θ must not be null (pass no arguments for none)");
+    for (int i = 0; i < theta.length; i++)
+      if (theta[i] == null) throw new IllegalArgumentException(name + ": θ[" + i + "] is null");
   }
 
   // ---------------------------------------------------------------- the one mechanism
@@ -154,7 +189,7 @@ public final class Implicit {
    */
   private static Tensor[] tupleCall(String name, TupleOptimality residual, Function<Tensor[], Tensor[]> solver,
       LinearSolver linearSolver, ImplicitOptions options, Tensor[] theta) {
-    if (linearSolver == null) throw new IllegalArgumentException(name + ": linearSolver must not be null");
+    requireTheta(name, theta);
     int[][][] shapes = new int[1][][];
     Function<Tensor[], Tensor> flatSolver = th -> {
       Tensor[] x = solver.apply(th);

@@ -33,8 +33,11 @@ public record ImplicitOptions(double residualTolerance, CheckPolicy policy, bool
   }
 
   public ImplicitOptions {
-    if (!(residualTolerance > 0)) throw new IllegalArgumentException("residualTolerance must be > 0, got " + residualTolerance);
-    if (policy == null) throw new IllegalArgumentException("policy must not be null");
+    // an infinite tolerance would switch the residual check off silently; CheckPolicy.WARN is the way to relax it
+    if (!(residualTolerance > 0) || residualTolerance == Double.POSITIVE_INFINITY)
+      throw new IllegalArgumentException("ImplicitOptions: residualTolerance must be > 0 and finite, got " + residualTolerance
+          + "; to let inaccurate solutions through, use withPolicy(CheckPolicy.WARN)");
+    if (policy == null) throw new IllegalArgumentException("ImplicitOptions: policy must not be null");
   }
 
   /** Residual tolerance 1e-6, throwing checks, no symmetry assumed, no listener. */

@@ -3,7 +3,6 @@ package io.github.implicitdiff.linalg;
 import io.github.implicitdiff.tensor.NonFiniteException;
 import io.github.implicitdiff.tensor.ShapeException;
 import io.github.implicitdiff.tensor.Tensor;
-import java.util.Objects;
 
 /**
  * The operator v ↦ (A + εI) v on double[], as the solvers see it: checks the shape and finiteness of
@@ -81,9 +80,15 @@ final class CheckedOperator {
 
   /** Checks that A and b are given and that b has shape (n,) and finite values; returns its values. */
   static double[] requireProblem(String method, LinearOperator A, Tensor b) {
-    Objects.requireNonNull(A, method + ": operator A");
-    Objects.requireNonNull(b, method + ": right-hand side b");
+    present(method, "operator A", A);
+    present(method, "right-hand side b", b);
     return requireRightHandSide(method, A, b, "b");
+  }
+
+  /** Throws {@link IllegalArgumentException} naming the method and the argument unless it is present. */
+  static <T> T present(String method, String name, T value) {
+    if (value == null) throw new IllegalArgumentException(method + ": " + name + " must not be null");
+    return value;
   }
 
   /** Checks b (shape (n,), finite) and returns its values. */

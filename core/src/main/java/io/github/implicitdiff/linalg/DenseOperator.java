@@ -15,8 +15,10 @@ public final class DenseOperator implements LinearOperator {
   private volatile double[] values; // row-major copy of a concrete matrix, made on the first fast product
 
   public DenseOperator(Tensor matrix) {
+    CheckedOperator.present("DenseOperator", "matrix", matrix);
     if (matrix.ndim() != 2 || matrix.dim(0) != matrix.dim(1))
       throw new ShapeException("DenseOperator: needs a square matrix, got shape " + matrix.shapeString());
+    matrix.requireFinite("DenseOperator: the matrix must be finite");
     this.matrix = matrix;
     double[][] a = matrix.toArray2d();
     boolean exact = true;

@@ -57,6 +57,8 @@ public abstract class DenseSolver<S extends DenseSolver<S>> implements LinearSol
     double[] bValues = CheckedOperator.requireProblem(method(), A, b);
     int n = bValues.length;
     double bNorm = Vectors.norm(bValues);
+    // a direct method does not use x0, but a wrong one is the caller's mistake all the same (as for the Krylov methods)
+    if (x0 != null) CheckedOperator.requireRightHandSide(method(), A, x0, "x0");
     if (bNorm == 0) return new LinearSolution(Tensor.zeros(n), 0, 0, true, method());
     Tensor matrix = A instanceof DenseOperator dense ? dense.matrix() : A.toDense();
     if (ridge != 0) matrix = matrix.add(Tensor.eye(n).mul(ridge));

@@ -1,7 +1,6 @@
 package io.github.implicitdiff.linalg;
 
 import io.github.implicitdiff.tensor.Tensor;
-import java.util.Objects;
 
 /**
  * A Krylov solver for (A + εI) x = b, configured by immutable withers: each {@code withX} returns a new
@@ -111,7 +110,7 @@ public abstract class IterativeSolver<S extends IterativeSolver<S>> implements P
   /** Uses z = M⁻¹ r as preconditioner (default none). */
   @Override
   public S withPreconditioner(Preconditioner preconditioner) {
-    return with(settings.withPreconditioner(Objects.requireNonNull(preconditioner, "preconditioner")));
+    return with(settings.withPreconditioner(CheckedOperator.present(method(), "preconditioner", preconditioner)));
   }
 
   /** Returns unconverged solutions (converged = false) instead of throwing {@link NotConvergedException}. */

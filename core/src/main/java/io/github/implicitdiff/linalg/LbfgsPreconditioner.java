@@ -18,15 +18,18 @@ final class LbfgsPreconditioner implements Preconditioner {
 
   LbfgsPreconditioner(List<Tensor> sPairs, List<Tensor> yPairs) {
     String op = "Preconditioners.lbfgs";
+    CheckedOperator.present(op, "the steps s", sPairs);
+    CheckedOperator.present(op, "the gradient changes y", yPairs);
     if (sPairs.size() != yPairs.size())
       throw new IllegalArgumentException(op + ": " + sPairs.size() + " steps s but " + yPairs.size() + " gradient changes y");
     if (sPairs.isEmpty()) throw new IllegalArgumentException(op + ": needs at least one pair (s, y); use Preconditioners.identity()");
-    int m = sPairs.size(), n = sPairs.get(0).size();
+    int m = sPairs.size(), n = CheckedOperator.present(op, "s[0]", sPairs.get(0)).size();
     s = new double[m][];
     y = new double[m][];
     rho = new double[m];
     for (int i = 0; i < m; i++) {
-      Tensor si = sPairs.get(i).concrete(), yi = yPairs.get(i).concrete();
+      Tensor si = CheckedOperator.present(op, "s[" + i + "]", sPairs.get(i)).concrete();
+      Tensor yi = CheckedOperator.present(op, "y[" + i + "]", yPairs.get(i)).concrete();
       if (si.size() != n || yi.size() != n)
         throw new ShapeException(op + ": pair " + i + " has s " + si.shapeString() + " and y " + yi.shapeString()
             + "; every s and y must have " + n + " elements");

@@ -60,6 +60,8 @@ public interface LinearOperator {
   /** A matrix-free operator from a function and, optionally, its transpose. */
   static LinearOperator of(int n, java.util.function.UnaryOperator<Tensor> matvec,
       java.util.function.UnaryOperator<Tensor> rmatvec, boolean symmetric) {
+    if (n < 0) throw new IllegalArgumentException("LinearOperator.of: the size n must be ≥ 0, got " + n);
+    CheckedOperator.present("LinearOperator.of", "matvec", matvec);
     return new LinearOperator() {
       public int size() { return n; }
       public Tensor apply(Tensor v) { return matvec.apply(v); }

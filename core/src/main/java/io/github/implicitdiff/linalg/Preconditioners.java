@@ -29,6 +29,7 @@ public final class Preconditioners {
    * @throws IllegalArgumentException if some d_i is zero (or NaN/infinite: {@link NonFiniteException})
    */
   public static Preconditioner jacobi(Tensor diagonal) {
+    CheckedOperator.present("Preconditioners.jacobi", "diagonal", diagonal);
     if (diagonal.ndim() != 1)
       throw new ShapeException("Preconditioners.jacobi: needs the diagonal as a vector, got shape " + diagonal.shapeString());
     diagonal.requireFinite("Preconditioners.jacobi: diagonal");

@@ -1,7 +1,6 @@
 package io.github.implicitdiff.linalg;
 
 import io.github.implicitdiff.tensor.Tensor;
-import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -28,7 +27,7 @@ public final class WarmStartedSolver implements Preconditionable {
   private final AtomicReference<Tensor> last;
 
   WarmStartedSolver(LinearSolver inner, AtomicReference<Tensor> last) {
-    this.inner = Objects.requireNonNull(inner, "warmStarted: inner solver");
+    this.inner = CheckedOperator.present("warmStarted", "the inner solver", inner);
     this.last = last;
   }
 

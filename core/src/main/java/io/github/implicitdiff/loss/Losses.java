@@ -43,6 +43,7 @@ public final class Losses {
    * @throws IllegalArgumentException if some δ ≤ 0 or is not finite
    */
   public static Tensor huber(Tensor residual, Tensor delta) {
+    Checks.present("huber", "residual", residual);
     Checks.nonNegative("huber", "delta", delta, true);
     Tensor absolute = residual.abs();
     Tensor inside = absolute.le(delta);
@@ -178,6 +179,8 @@ public final class Losses {
   }
 
   private static void requireSameShape(String op, Tensor y, Tensor scores) {
+    Checks.present(op, "labels", y);
+    Checks.present(op, "scores", scores);
     if (!Arrays.equals(y.shape(), scores.shape()))
       throw new ShapeException(op + ": labels " + y.shapeString() + " and scores " + scores.shapeString()
           + " must have the same shape");

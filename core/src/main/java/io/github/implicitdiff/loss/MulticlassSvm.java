@@ -49,7 +49,8 @@ public final class MulticlassSvm {
     // ‖Xᵀ(Y − β)‖_F = ‖(Y − β)ᵀX‖_F: transposing the (m, k) factor instead of X saves a copy of X per evaluation,
     // which dominated solvers that evaluate f often (block coordinate descent: once per row)
     Tensor V = Y.sub(beta).T().matmul(X); // (k, p)
-    return V.square().sum().div(lambda.reshape().mul(2)).add(beta.mul(Y.sub(1)).sum());
+    return Checks.finiteOrNamed("MulticlassSvm.dual", V.square().sum().div(lambda.reshape().mul(2)).add(beta.mul(Y.sub(1)).sum()),
+        "X, beta", X, beta);
   }
 
   /**
@@ -87,7 +88,8 @@ public final class MulticlassSvm {
    */
   public static Tensor primalWeights(Tensor beta, Tensor lambda, Tensor X, Tensor Y) {
     check("primalWeights", beta, lambda, X, Y);
-    return Y.sub(beta).T().matmul(X).T().div(lambda.reshape()); // ((Y − β)ᵀX)ᵀ: no copy of X
+    Tensor W = Y.sub(beta).T().matmul(X).T().div(lambda.reshape()); // ((Y − β)ᵀX)ᵀ: no copy of X
+    return Checks.finiteOrNamed("MulticlassSvm.primalWeights", W, "X, beta", X, beta);
   }
 
   /**
@@ -105,13 +107,15 @@ public final class MulticlassSvm {
     Checks.rank("MulticlassSvm.primal", "W", W, 2);
     Checks.design("MulticlassSvm.primal", X, W);
     checkLambda("MulticlassSvm.primal", lambda);
+    Checks.present("MulticlassSvm.primal", "labels", labels);
     Tensor hinge = Losses.multiclassHinge(labels, X.matmul(W)).sum();
-    return hinge.add(lambda.reshape().mul(W.square().sum()).mul(0.5));
+    return Checks.finiteOrNamed("MulticlassSvm.primal", hinge.add(lambda.reshape().mul(W.square().sum()).mul(0.5)), "X, W", X, W);
   }
 
   private static void check(String what, Tensor beta, Tensor lambda, Tensor X, Tensor Y) {
     String op = "MulticlassSvm." + what;
     checkData(op, X, Y);
+    Checks.present(op, "beta", beta);
     if (beta.ndim() != 2 || beta.dim(0) != Y.dim(0) || beta.dim(1) != Y.dim(1))
       throw new ShapeException(op + ": beta " + beta.shapeString() + " must have the shape of Y " + Y.shapeString());
     checkLambda(op, lambda);

@@ -37,7 +37,7 @@ public final class Objectives {
   public static Tensor leastSquares(Tensor w, Tensor X, Tensor y) {
     Checks.design("leastSquares", X, w);
     Checks.targets("leastSquares", X, w, y);
-    return X.matmul(w).sub(y).square().sum().mul(0.5 / X.dim(0));
+    return Checks.finiteOrNamed("leastSquares", X.matmul(w).sub(y).square().sum().mul(0.5 / X.dim(0)), "X, y, w", X, y, w);
   }
 
   /**
@@ -63,6 +63,7 @@ public final class Objectives {
    */
   public static Tensor l2Penalty(Tensor w, Tensor lambda) {
     Checks.nonNegative("l2Penalty", "lambda", lambda, false);
+    Checks.present("l2Penalty", "w", w);
     if (lambda.size() == 1 && lambda.ndim() <= 1) return lambda.reshape().mul(w.square().sum()).mul(0.5);
     if (lambda.ndim() != 1 || w.ndim() < 1 || lambda.dim(0) != w.dim(0))
       throw new ShapeException("l2Penalty: lambda " + lambda.shapeString() + " must be a scalar or have one value"
@@ -80,7 +81,8 @@ public final class Objectives {
   public static Tensor huberRegression(Tensor w, Tensor delta, Tensor X, Tensor y) {
     Checks.design("huberRegression", X, w);
     Checks.targets("huberRegression", X, w, y);
-    return Losses.huber(X.matmul(w).sub(y), delta).sum().div(X.dim(0));
+    return Checks.finiteOrNamed("huberRegression", Losses.huber(X.matmul(w).sub(y), delta).sum().div(X.dim(0)), "X, y, w",
+        X, y, w);
   }
 
   // ---------------------------------------------------------------- binary logistic regression
@@ -97,7 +99,7 @@ public final class Objectives {
    */
   public static Tensor binaryLogistic(Tensor w, Tensor X, Tensor y) {
     checkBinary("binaryLogistic", w, X, y);
-    return Losses.binaryLogistic(y, X.matmul(w)).mean();
+    return Checks.finiteOrNamed("binaryLogistic", Losses.binaryLogistic(y, X.matmul(w)).mean(), "X, w", X, w);
   }
 
   /**
@@ -109,7 +111,8 @@ public final class Objectives {
   public static Tensor binaryLogisticWithIntercept(Tensor w, Tensor b, Tensor X, Tensor y) {
     checkBinary("binaryLogisticWithIntercept", w, X, y);
     requireScalar("binaryLogisticWithIntercept", "intercept b", b);
-    return Losses.binaryLogistic(y, X.matmul(w).add(b.reshape())).mean();
+    return Checks.finiteOrNamed("binaryLogisticWithIntercept", Losses.binaryLogistic(y, X.matmul(w).add(b.reshape())).mean(),
+        "X, w, intercept b", X, w, b);
   }
 
   /**
@@ -147,7 +150,7 @@ public final class Objectives {
    */
   public static Tensor multiclassLogistic(Tensor W, Tensor X, int[] labels) {
     checkMulticlass("multiclassLogistic", W, X);
-    return Losses.multiclassLogistic(labels, X.matmul(W)).mean();
+    return Checks.finiteOrNamed("multiclassLogistic", Losses.multiclassLogistic(labels, X.matmul(W)).mean(), "X, W", X, W);
   }
 
   /**
@@ -159,7 +162,7 @@ public final class Objectives {
    */
   public static Tensor multiclassLogistic(Tensor W, Tensor X, Tensor Y) {
     checkMulticlass("multiclassLogistic", W, X);
-    return Losses.multiclassLogistic(Y, X.matmul(W)).mean();
+    return Checks.finiteOrNamed("multiclassLogistic", Losses.multiclassLogistic(Y, X.matmul(W)).mean(), "X, W", X, W);
   }
 
   /**
@@ -171,7 +174,8 @@ public final class Objectives {
   public static Tensor multiclassLogisticWithIntercept(Tensor W, Tensor b, Tensor X, int[] labels) {
     checkMulticlass("multiclassLogisticWithIntercept", W, X);
     checkIntercept("multiclassLogisticWithIntercept", W, b);
-    return Losses.multiclassLogistic(labels, X.matmul(W).add(b)).mean();
+    return Checks.finiteOrNamed("multiclassLogisticWithIntercept", Losses.multiclassLogistic(labels, X.matmul(W).add(b)).mean(),
+        "X, W, intercept b", X, W, b);
   }
 
   /**
@@ -209,12 +213,14 @@ public final class Objectives {
   }
 
   private static void checkIntercept(String op, Tensor W, Tensor b) {
+    Checks.present(op, "intercept b", b);
     if (b.ndim() != 1 || b.dim(0) != W.dim(1))
       throw new ShapeException(op + ": intercept b " + b.shapeString() + " must have shape [" + W.dim(1)
           + "] (one per class of W " + W.shapeString() + ")");
   }
 
   private static void requireScalar(String op, String name, Tensor t) {
+    Checks.present(op, name, t);
     if (t.size() != 1 || t.ndim() > 1)
       throw new ShapeException(op + ": " + name + " must be a scalar, got shape " + t.shapeString());
   }

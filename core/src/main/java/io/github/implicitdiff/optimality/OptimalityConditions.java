@@ -39,6 +39,7 @@ public final class OptimalityConditions {
    * @param f scalar objective
    */
   public static Optimality stationarity(Objective f) {
+    present("stationarity", "objective f", f);
     return (x, theta) -> AD.grad(v -> f.apply(v, theta), x);
   }
 
@@ -60,6 +61,9 @@ public final class OptimalityConditions {
    * }</pre>
    */
   public static TupleOptimality kkt(Objective f, Constraint H, Constraint G) {
+    present("kkt", "objective f", f);
+    present("kkt", "equality constraint H", H);
+    present("kkt", "inequality constraint G", G);
     return (z, theta) -> {
       requireTuple("kkt", z, 3, "(x, ν, μ)");
       Tensor x = z[0], nu = z[1], mu = z[2];
@@ -80,6 +84,8 @@ public final class OptimalityConditions {
    * }</pre>
    */
   public static TupleOptimality kktEquality(Objective f, Constraint H) {
+    present("kktEquality", "objective f", f);
+    present("kktEquality", "equality constraint H", H);
     return (z, theta) -> {
       requireTuple("kktEquality", z, 2, "(x, ν)");
       Tensor x = z[0], nu = z[1];
@@ -98,6 +104,8 @@ public final class OptimalityConditions {
    * }</pre>
    */
   public static TupleOptimality kktInequality(Objective f, Constraint G) {
+    present("kktInequality", "objective f", f);
+    present("kktInequality", "inequality constraint G", G);
     return (z, theta) -> {
       requireTuple("kktInequality", z, 2, "(x, μ)");
       Tensor x = z[0], mu = z[1];
@@ -121,6 +129,8 @@ public final class OptimalityConditions {
    */
   public static FixedPointMap proximalGradientFixedPoint(Objective f, ProximalOperator prox, double eta) {
     requireStep("proximalGradientFixedPoint", eta);
+    present("proximalGradientFixedPoint", "objective f", f);
+    present("proximalGradientFixedPoint", "prox", prox);
     return (x, theta) -> prox.apply(x.sub(AD.grad(v -> f.apply(v, theta), x).mul(eta)), eta, theta);
   }
 
@@ -133,6 +143,8 @@ public final class OptimalityConditions {
    */
   public static FixedPointMap projectedGradientFixedPoint(Objective f, Projection projection, double eta) {
     requireStep("projectedGradientFixedPoint", eta);
+    present("projectedGradientFixedPoint", "objective f", f);
+    present("projectedGradientFixedPoint", "projection", projection);
     return (x, theta) -> projection.apply(x.sub(AD.grad(v -> f.apply(v, theta), x).mul(eta)), theta);
   }
 
@@ -150,6 +162,7 @@ public final class OptimalityConditions {
    */
   public static FixedPointMap mirrorDescentFixedPoint(Objective f, double eta) {
     requireStep("mirrorDescentFixedPoint", eta);
+    present("mirrorDescentFixedPoint", "objective f", f);
     return (x, theta) -> {
       if (x.ndim() < 1) throw new ShapeException("mirrorDescentFixedPoint: x must be a vector or matrix, got a scalar");
       double[] v = x.toDoubleArray();
@@ -175,7 +188,12 @@ public final class OptimalityConditions {
    * @throws ShapeException (from T) if x has not etas.length rows
    */
   public static FixedPointMap blockProximalGradientFixedPoint(Objective f, ProximalOperator prox, double[] etas) {
-    for (double eta : etas) requireStep("blockProximalGradientFixedPoint", eta);
+    String op = "blockProximalGradientFixedPoint";
+    present(op, "objective f", f);
+    present(op, "prox", prox);
+    present(op, "step sizes", etas);
+    if (etas.length == 0) throw new IllegalArgumentException(op + ": needs one step size per block, got none");
+    for (double eta : etas) requireStep(op, eta);
     double[] steps = etas.clone();
     return (x, theta) -> {
       if (x.ndim() < 1 || x.dim(0) != steps.length)
@@ -205,6 +223,7 @@ public final class OptimalityConditions {
    * @throws io.github.implicitdiff.linalg.SingularMatrixException (from T) if the Hessian is singular
    */
   public static FixedPointMap newtonFixedPoint(Objective f) {
+    present("newtonFixedPoint", "objective f", f);
     return (x, theta) -> {
       int[] shape = x.shape();
       Tensor flat = x.flatten();
@@ -215,6 +234,10 @@ public final class OptimalityConditions {
   }
 
   // ---------------------------------------------------------------- checks
+
+  private static void present(String op, String name, Object value) {
+    if (value == null) throw new IllegalArgumentException(op + ": " + name + " must not be null");
+  }
 
   private static void requireStep(String op, double eta) {
     if (!(eta > 0) || !Double.isFinite(eta))

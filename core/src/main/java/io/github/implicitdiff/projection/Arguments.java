@@ -55,8 +55,22 @@ final class Arguments {
           + x.shapeString());
   }
 
+  /** Throws unless {@code value} is present; returns it. */
+  static <T> T notNull(String op, String name, T value) {
+    if (value == null) throw new IllegalArgumentException(op + ": " + name + " is null");
+    return value;
+  }
+
+  /** A kink-detection tolerance: finite and ≥ 0 (an infinite one would report every coordinate). */
+  static void tolerance(String op, double tolerance) {
+    if (!(tolerance >= 0) || tolerance == Double.POSITIVE_INFINITY)
+      throw new IllegalArgumentException(op + ": tolerance must be finite and non-negative, got " + tolerance);
+  }
+
   /** Throws unless the parameter count is {@code n}. */
   static void count(String op, Tensor[] params, int n, String names) {
+    if (params == null)
+      throw new IllegalArgumentException(op + ": the parameter array is null; pass " + n + " parameter(s) (" + names + ")");
     if (params.length != n)
       throw new IllegalArgumentException(op + ": expects " + n + " parameter(s) (" + names + "), got " + params.length);
   }

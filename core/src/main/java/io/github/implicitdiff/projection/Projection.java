@@ -124,6 +124,7 @@ public interface Projection {
 
   /** Entropic transport polytope; parameters (a, b). */
   static Projection transport(SinkhornOptions options) {
+    Arguments.notNull("Projection.transport", "options (use SinkhornOptions.defaults())", options);
     return (x, p) -> {
       Arguments.count("Projection.transport", p, 2, "a, b");
       return Projections.transport(x, p[0], p[1], options);
@@ -132,6 +133,7 @@ public interface Projection {
 
   /** Entropic Birkhoff polytope; no parameters. */
   static Projection birkhoff(SinkhornOptions options) {
+    Arguments.notNull("Projection.birkhoff", "options (use SinkhornOptions.defaults())", options);
     return (x, p) -> {
       Arguments.count("Projection.birkhoff", p, 0, "none");
       return Projections.birkhoff(x, options);
@@ -140,6 +142,7 @@ public interface Projection {
 
   /** Isotonic regression (monotone vectors); no parameters. */
   static Projection isotonic(Monotonicity order) {
+    Arguments.notNull("Projection.isotonic", "order", order);
     return (x, p) -> {
       Arguments.count("Projection.isotonic", p, 0, "none");
       return Projections.isotonic(x, order);

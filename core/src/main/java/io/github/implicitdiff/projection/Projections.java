@@ -75,7 +75,7 @@ public final class Projections {
   public static Degeneracy boxDegeneracy(Tensor x, Tensor lo, Tensor hi, double tolerance) {
     String op = "Projections.boxDegeneracy";
     checkBox(op, x, lo, hi);
-    if (!(tolerance >= 0)) throw new IllegalArgumentException(op + ": tolerance must be non-negative, got " + tolerance);
+    Arguments.tolerance(op, tolerance);
     Tensor xc = x.concrete();
     Tensor atBound = xc.sub(lo.concrete()).abs().le(tolerance).add(xc.sub(hi.concrete()).abs().le(tolerance)).gt(0);
     return Degeneracy.fromMask(atBound.broadcastTo(x.shape()), tolerance);
@@ -149,6 +149,7 @@ public final class Projections {
 
   /** {@link #simplexDegeneracy(Tensor, Tensor, double)} with tolerance 1e-12 · max(1, max|x|). */
   public static Degeneracy simplexDegeneracy(Tensor x, Tensor s) {
+    Arguments.finite("Projections.simplexDegeneracy", "x", x);
     return simplexDegeneracy(x, s, 1e-12 * Math.max(1, x.maxAbs()));
   }
 
@@ -234,6 +235,9 @@ public final class Projections {
     String op = "Projections.l2Sphere";
     Arguments.finite(op, "x", x);
     Arguments.nonNegative(op, "radius", radius);
+    if (x.size() == 0)
+      throw new ShapeException(op + ": x of shape " + x.shapeString() + " is empty; the sphere has no point with zero"
+          + " coordinates");
     Tensor r = radius.reshape(new int[0]);
     if (x.norm2() == 0) {
       double[] e = new double[x.size()];
@@ -297,7 +301,10 @@ public final class Projections {
     Arguments.scalar(op, "b", b);
     if (!Arrays.equals(a.shape(), x.shape()))
       throw new ShapeException(op + ": a of shape " + a.shapeString() + " must have x's shape " + x.shapeString());
-    if (a.maxAbs() == 0) throw new IllegalArgumentException(op + ": a is zero; the hyperplane ⟨a, p⟩ = b is undefined");
+    // ‖a‖² = 0 also when a is nonzero but so small that its square underflows: the formula would divide by 0
+    if (a.vdot(a) == 0)
+      throw new IllegalArgumentException(op + ": ‖a‖² = 0 (a is zero, or so small that ‖a‖² underflows, max |a_i| = "
+          + a.maxAbs() + "); the hyperplane ⟨a, p⟩ = b is undefined; rescale a and b");
   }
 
   /**
@@ -311,11 +318,11 @@ public final class Projections {
    */
   public static Tensor affineSet(Tensor x, Tensor A, Tensor b) {
     String op = "Projections.affineSet";
-    Arguments.vector(op, "x", x);
-    Arguments.vector(op, "b", b);
     Arguments.finite(op, "x", x);
     Arguments.finite(op, "A", A);
     Arguments.finite(op, "b", b);
+    Arguments.vector(op, "x", x);
+    Arguments.vector(op, "b", b);
     if (A.ndim() != 2 || A.dim(1) != x.dim(0) || A.dim(0) != b.dim(0))
       throw new ShapeException(op + ": A " + A.shapeString() + " must be (m, n) for x " + x.shapeString() + " and b "
           + b.shapeString());
@@ -372,6 +379,7 @@ public final class Projections {
    */
   public static Tensor birkhoff(Tensor X, SinkhornOptions options) {
     String op = "Projections.birkhoff";
+    Arguments.finite(op, "X", X);
     if (X.ndim() != 2 || X.dim(0) != X.dim(1))
       throw new ShapeException(op + ": X must be a square matrix, got shape " + X.shapeString());
     return Sinkhorn.project(op, X, Tensor.ones(X.dim(0)), Tensor.ones(X.dim(1)), options);

@@ -17,8 +17,7 @@ final class SimplexProjection {
 
   /** Projection with size s ≥ 0 (s = 0 gives p = 0 with the one-sided derivative as s → 0⁺). */
   static Tensor project(String op, Tensor x, Tensor s) {
-    Arguments.atLeastVector(op, x);
-    Arguments.finite(op, "x", x);
+    requireRows(op, x);
     Tensor size = sizeAsColumn(op, x, s);
     Tensor mask = supportMask(x, size);
     Tensor count = mask.sum(new int[] {-1}, true);
@@ -28,8 +27,7 @@ final class SimplexProjection {
 
   /** The threshold τ of each row (concrete). */
   static Tensor threshold(String op, Tensor x, Tensor s) {
-    Arguments.atLeastVector(op, x);
-    Arguments.finite(op, "x", x);
+    requireRows(op, x);
     Tensor size = sizeAsColumn(op, x, s).concrete();
     Tensor mask = supportMask(x, size);
     return Tensor.where(mask, x.concrete(), Tensor.zerosLike(x)).sum(new int[] {-1}, true).sub(size)
@@ -38,10 +36,19 @@ final class SimplexProjection {
 
   /** Number of elements within {@code tol} of the threshold τ of their row. */
   static Degeneracy degeneracy(String op, Tensor x, Tensor s, double tol) {
-    if (!(tol >= 0)) throw new IllegalArgumentException(op + ": tolerance must be non-negative, got " + tol);
+    Arguments.tolerance(op, tol);
     Tensor tau = threshold(op, x, s);
     Tensor ties = x.concrete().sub(tau).abs().le(tol);
     return Degeneracy.fromMask(ties, tol);
+  }
+
+  /** x is finite, has at least one axis and a non-empty last axis (a simplex has no point in zero dimensions). */
+  private static void requireRows(String op, Tensor x) {
+    Arguments.finite(op, "x", x);
+    Arguments.atLeastVector(op, x);
+    if (x.dim(x.ndim() - 1) == 0)
+      throw new io.github.implicitdiff.tensor.ShapeException(op + ": x of shape " + x.shapeString()
+          + " has an empty last axis; the set has no point with zero coordinates");
   }
 
   /**

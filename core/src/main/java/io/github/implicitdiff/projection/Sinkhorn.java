@@ -18,8 +18,9 @@ final class Sinkhorn {
 
   static Tensor project(String op, Tensor X, Tensor a, Tensor b, SinkhornOptions options) {
     if (options == null) throw new IllegalArgumentException(op + ": options is null; use SinkhornOptions.defaults()");
-    if (X.ndim() != 2) throw new ShapeException(op + ": X must be a matrix, got shape " + X.shapeString());
     Arguments.finite(op, "X", X);
+    if (X.ndim() != 2) throw new ShapeException(op + ": X must be a matrix, got shape " + X.shapeString());
+    if (X.size() == 0) throw new ShapeException(op + ": X of shape " + X.shapeString() + " is empty; marginals need mass");
     Arguments.finite(op, "a", a);
     Arguments.finite(op, "b", b);
     int m = X.dim(0), n = X.dim(1);

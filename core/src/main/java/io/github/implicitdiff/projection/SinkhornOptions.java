@@ -19,8 +19,8 @@ public record SinkhornOptions(double regularization, int maxIterations, double t
       throw new IllegalArgumentException("SinkhornOptions: regularization must be positive and finite, got " + regularization);
     if (maxIterations < 1)
       throw new IllegalArgumentException("SinkhornOptions: maxIterations must be at least 1, got " + maxIterations);
-    if (!(tolerance > 0))
-      throw new IllegalArgumentException("SinkhornOptions: tolerance must be positive, got " + tolerance);
+    if (!(tolerance > 0) || !Double.isFinite(tolerance))
+      throw new IllegalArgumentException("SinkhornOptions: tolerance must be positive and finite, got " + tolerance);
   }
 
   /** ε = 1, at most 1000 iterations, tolerance 1e-10. */

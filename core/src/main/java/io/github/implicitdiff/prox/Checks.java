@@ -31,6 +31,8 @@ final class Checks {
   }
 
   static void count(String op, Tensor[] theta, int n, String names) {
+    if (theta == null)
+      throw new IllegalArgumentException(op + ": the hyperparameter array is null; pass " + n + " hyperparameter(s) (" + names + ")");
     if (theta.length != n)
       throw new IllegalArgumentException(op + ": expects " + n + " hyperparameter(s) (" + names + "), got " + theta.length);
   }

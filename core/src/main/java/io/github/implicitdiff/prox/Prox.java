@@ -53,7 +53,8 @@ public final class Prox {
     Checks.x(op, x);
     Checks.eta(op, eta);
     Checks.hyperparameter(op, "λ", lambda, x.shape());
-    if (!(tolerance >= 0)) throw new IllegalArgumentException(op + ": tolerance must be non-negative, got " + tolerance);
+    if (!(tolerance >= 0) || tolerance == Double.POSITIVE_INFINITY)
+      throw new IllegalArgumentException(op + ": tolerance must be finite and non-negative, got " + tolerance);
     Tensor ties = x.concrete().abs().sub(lambda.concrete().mul(eta)).abs().le(tolerance);
     return Degeneracy.fromMask(ties.broadcastTo(x.shape()), tolerance);
   }

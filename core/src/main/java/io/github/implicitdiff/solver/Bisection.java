@@ -68,6 +68,7 @@ public final class Bisection extends Optimizer<Bisection> {
       throw new ShapeException(NAME + ": the bracket must be a vector [lo, hi], got shape "
           + (bracket == null ? "null" : bracket.shapeString()));
     bracket.requireFinite(NAME + ": bracket");
+    Guards.requireInputs(NAME, bracket, theta); // θ present and finite (the bracket is, by now)
     double lo = bracket.get(0), hi = bracket.get(1);
     if (!(lo < hi)) throw new IllegalArgumentException(NAME + ": the bracket [" + lo + ", " + hi + "] needs lo < hi");
     return Iterations.run(Differentiation.IMPLICIT, F, th -> iterate(lo, hi, th), linearSolver(),

@@ -10,7 +10,8 @@ import io.github.implicitdiff.tensor.Tensor;
 
 /**
  * The box-constrained QP min_x ½xᵀQx + cᵀx s.t. l ≤ x ≤ u, by projected gradient; θ = (Q, c, l, u),
- * all differentiable (Q through its symmetric part; bounds may be ±∞).
+ * all differentiable (Q through its symmetric part, which must be positive semidefinite). The bounds
+ * must be finite, like every θ of a solver: for a one-sided box use a large finite bound.
  *
  * <p>One iteration: x_{k+1} = clip(x_k − η (Qx_k + c), l, u) with η = 1/L, L the largest eigenvalue
  * magnitude of Q estimated by 100 power iterations (on values). Stopping criterion: the projected-
@@ -78,6 +79,7 @@ public final class BoxConstrainedQp extends Optimizer<BoxConstrainedQp> {
    */
   @Override
   public SolverResult run(Tensor init, Tensor... theta) {
+    Guards.requirePresent(NAME, theta);
     Guards.requireCount(NAME, theta, 4, "(Q, c, l, u)");
     validate(init, theta);
     return solve(init, theta, (x0, th) -> inspect(iterate(x0, th), th),
@@ -134,6 +136,13 @@ public final class BoxConstrainedQp extends Optimizer<BoxConstrainedQp> {
             + (t == null ? "null" : t.shapeString()));
     Q.requireFinite(NAME + ": Q");
     c.requireFinite(NAME + ": c");
+    // a negative diagonal entry proves Q indefinite: projected gradient would stop at a stationary point that is
+    // not the minimum (O(n); a full positive-semidefiniteness test would cost a factorization)
+    double[] q = Q.toDoubleArray();
+    for (int i = 0; i < n; i++)
+      if (q[i * n + i] < 0)
+        throw new IllegalArgumentException(NAME + ": Q must be positive semidefinite, but Q[" + i + ", " + i + "] = "
+            + q[i * n + i] + " < 0; the QP is not convex");
     double[] lo = l.toDoubleArray(), hi = u.toDoubleArray();
     for (int i = 0; i < n; i++) {
       if (Double.isNaN(lo[i]) || Double.isNaN(hi[i])) throw new NonFiniteException(NAME + ": l or u is NaN at index " + i);

@@ -15,12 +15,17 @@ final class Guards {
 
   static void requireInputs(String solver, Tensor init, Tensor[] theta) {
     if (init == null) throw new IllegalArgumentException(solver + ": init must not be null");
-    if (theta == null) throw new IllegalArgumentException(solver + ": θ must not be null (pass no arguments for none)");
+    requirePresent(solver, theta);
     init.requireFinite(solver + ": init must be finite");
-    for (int i = 0; i < theta.length; i++) {
-      if (theta[i] == null) throw new IllegalArgumentException(solver + ": θ[" + i + "] is null");
+    for (int i = 0; i < theta.length; i++)
       theta[i].requireFinite(solver + ": θ[" + i + "] must be finite (check the data for NaN)");
-    }
+  }
+
+  /** Throws unless θ and each of its tensors are present. */
+  static void requirePresent(String solver, Tensor[] theta) {
+    if (theta == null) throw new IllegalArgumentException(solver + ": θ must not be null (pass no arguments for none)");
+    for (int i = 0; i < theta.length; i++)
+      if (theta[i] == null) throw new IllegalArgumentException(solver + ": θ[" + i + "] is null");
   }
 
   /** rms(r) / max(1, rms(x)), the error every solver reports (eq. of the implicit layer's residual check). */

@@ -72,6 +72,9 @@ public final class MirrorDescent extends Optimizer<MirrorDescent> {
   public SolverResult run(Tensor init, Tensor... theta) {
     if (init != null && init.ndim() == 0)
       throw new IllegalArgumentException("MirrorDescent: init must be a vector or a matrix of row distributions, got a scalar");
+    if (init != null && init.size() == 0)
+      throw new IllegalArgumentException("MirrorDescent: init of shape " + init.shapeString() + " is empty; a distribution"
+          + " needs at least one element");
     if (init != null && init.allFinite() && !(init.concrete().min().item() > 0))
       throw new IllegalArgumentException("MirrorDescent: init must be strictly positive (the KL geometry needs log x),"
           + " got a minimum of " + init.concrete().min().item() + "; start from the uniform distribution");

@@ -40,6 +40,7 @@ final class QpData {
 
   /** Validates the shapes of (Q, c, A, b[, G, h]) and takes their concrete values. */
   static QpData of(String solver, Tensor[] theta, boolean inequalities) {
+    Guards.requirePresent(solver, theta);
     Guards.requireCount(solver, theta, inequalities ? 6 : 4, inequalities ? "(Q, c, A, b, G, h)" : "(Q, c, A, b)");
     Tensor Q = theta[0], c = theta[1], A = theta[2], b = theta[3];
     if (c.ndim() != 1) throw new ShapeException(solver + ": c must be a vector, got shape " + c.shapeString());

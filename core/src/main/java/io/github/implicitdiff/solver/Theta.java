@@ -9,6 +9,7 @@ import java.util.Arrays;
  */
 record Theta(Tensor[] objective, Tensor[] operator) {
   static Theta split(String solver, Tensor[] theta, int operatorCount, String operatorName) {
+    Guards.requirePresent(solver, theta);
     if (theta.length < operatorCount)
       throw new IllegalArgumentException(solver + ": θ has " + theta.length + " tensors but the " + operatorName
           + " takes the last " + operatorCount + "; pass θ = (θ_f..., θ_g...)");
