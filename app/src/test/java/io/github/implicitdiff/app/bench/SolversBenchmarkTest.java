@@ -28,7 +28,7 @@ class SolversBenchmarkTest {
     Map<String, Object> doc = (Map<String, Object>) MiniJsonParser.parse(Files.readString(json));
     List<Map<String, Object>> problems = (List<Map<String, Object>>) doc.get("problems");
     assertEquals(List.of("lasso-proxgrad", "lasso-proxgrad-active-set", "svm-dual-mirror-descent", "svm-dual-bcd",
-        "qp-interior-point"), problems.stream().map(p -> p.get("name")).toList());
+        "qp-interior-point", "bounded-lsq-lbfgsb"), problems.stream().map(p -> p.get("name")).toList());
     for (Map<String, Object> p : problems) {
       String name = (String) p.get("name");
       for (String key : List.of("solve_s", "implicit_s", "unrolled_s"))
@@ -43,6 +43,9 @@ class SolversBenchmarkTest {
     assertEquals(number(full, "iterations"), number(reduced, "iterations"));
     assertEquals("cg", reduced.get("linear_solver"));
     assertTrue(number(reduced, "linear_solve_size") < number(full, "linear_solve_size"), "the active-set system is smaller");
+    Map<String, Object> bounded = problems.get(5); // L-BFGS-B against the projected gradient it is unrolled with
+    assertTrue(3 * number(bounded, "iterations") < number(bounded, "unrolled_iterations"),
+        "LBFGSB " + bounded.get("iterations") + " vs ProjectedGradient " + bounded.get("unrolled_iterations") + " iterations");
   }
 
   @Test
