@@ -187,6 +187,21 @@ class LBFGSBTest {
   }
 
   @Test
+  void weaklyActiveBoundIsReportedAndHeldAtTheBoundAsProjectedGradientDoes() {
+    // min ½‖x − c‖² over [0, 1]³ with c_1 = 0: x*_1 = 0 with zero gradient, a kink of the solution map
+    Objective f = (x, th) -> x.sub(th[0]).square().sum().mul(0.5);
+    Tensor c = Tensor.of(0.5, 0, 2), lo = Tensor.scalar(0), hi = Tensor.scalar(1);
+    LBFGSB solver = LBFGSB.of(f).withDegeneracyCheck(DegeneracyCheck.box());
+    SolverResult r = solver.run(Tensor.full(0.3, 3), c, lo, hi);
+    assertEquals(java.util.List.of(1), r.degeneracy().indices());
+    Tensor jac = AD.jacobian(cc -> solver.run(Tensor.full(0.3, 3), cc, lo, hi).solution(), c);
+    Tensor pgJac = AD.jacobian(cc -> ProjectedGradient.of(f, Projection.box(), 2).withDegeneracyCheck(DegeneracyCheck.box())
+        .run(Tensor.full(0.3, 3), cc, lo, hi).solution(), c);
+    assertClose(Tensor.of(new double[][] {{1, 0, 0}, {0, 0, 0}, {0, 0, 0}}), jac, 1e-9, "held at the bound");
+    assertClose(pgJac, jac, 1e-12, "as ProjectedGradient");
+  }
+
+  @Test
   void badInputsFailLoudly() {
     Objective f = (x, th) -> x.sub(th[0]).square().sum();
     LBFGSB s = LBFGSB.of(f);
