@@ -21,7 +21,7 @@ import java.util.function.Supplier;
  * Time to solve and to differentiate, implicit against reverse-mode unrolling through the same iterations,
  * for the issue's problems: the lasso by FISTA (full and active-set-reduced implicit systems), the multiclass
  * SVM dual by mirror descent and by block coordinate descent, a QP by the interior-point method, and bounded least
- * squares by L-BFGS-B (its unrolled reference: projected gradient, which records its iterations).
+ * squares by L-BFGS-B.
  * Per problem: solve_s (the solve alone), implicit_s (the solve plus the implicit derivative of the outer
  * loss), unrolled_s (the recorded run of the same iterations plus its reverse pass), the iterations, the
  * implicit VJP's linear-solve iterations and size (from the diagnostics listener), and gradient_agreement,
