@@ -14,6 +14,15 @@ final class Arguments {
     return t.requireFinite(op + ": " + name + " must be finite (NaN or infinity found)");
   }
 
+  /** Throws if {@code t} holds a NaN (infinities allowed: an unbounded side of a box). */
+  static Tensor notNaN(String op, String name, Tensor t) {
+    if (t == null) throw new IllegalArgumentException(op + ": " + name + " is null");
+    double[] v = t.concrete().toDoubleArray();
+    for (int i = 0; i < v.length; i++)
+      if (Double.isNaN(v[i])) throw new IllegalArgumentException(op + ": " + name + " is NaN at flat index " + i);
+    return t;
+  }
+
   /** Throws unless {@code t} has exactly one element; returns its value. */
   static double scalar(String op, String name, Tensor t) {
     finite(op, name, t);

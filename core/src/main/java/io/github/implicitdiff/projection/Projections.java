@@ -39,7 +39,8 @@ public final class Projections {
    * Projections.box(Tensor.of(-2, 0.5, 3), Tensor.scalar(0), Tensor.of(1, 1, 2));   // [0, 0.5, 2]
    * }</pre>
    * At x_i = lo_i or x_i = hi_i the bound is treated as active: ∂p_i/∂x_i = 0 and the derivative flows
-   * to the bound. Differentiable in x, lo and hi.
+   * to the bound. Differentiable in x, lo and hi. A bound may be infinite (−∞ for lo, +∞ for hi: that side
+   * is unbounded); NaN bounds are rejected.
    *
    * @throws IllegalArgumentException if some lo_i &gt; hi_i
    */
@@ -83,8 +84,8 @@ public final class Projections {
 
   private static void checkBox(String op, Tensor x, Tensor lo, Tensor hi) {
     Arguments.finite(op, "x", x);
-    Arguments.finite(op, "lo", lo);
-    Arguments.finite(op, "hi", hi);
+    Arguments.notNaN(op, "lo", lo);
+    Arguments.notNaN(op, "hi", hi);
     Arguments.broadcastsTo(op, "lo", lo, x);
     Arguments.broadcastsTo(op, "hi", hi, x);
     Tensor bad = lo.gt(hi);

@@ -104,7 +104,8 @@ public interface ActiveSetReduction {
         }
 
         public Tensor fixed(Tensor[] th) {
-          return maskLo.mul(th[0].broadcastTo(shape)).add(maskHi.mul(th[1].broadcastTo(shape)));
+          // where, not mask · bound: an infinite bound of a free coordinate must not give 0 · ∞ = NaN
+          return Tensor.where(maskLo, th[0].broadcastTo(shape), Tensor.where(maskHi, th[1].broadcastTo(shape), Tensor.zeros(shape)));
         }
 
         public Tensor freeTerm(Tensor[] th) {

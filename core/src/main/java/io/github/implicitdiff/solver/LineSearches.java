@@ -5,6 +5,7 @@ import io.github.implicitdiff.autodiff.ValueAndGrad;
 import io.github.implicitdiff.linalg.NotConvergedException;
 import io.github.implicitdiff.optimality.Objective;
 import io.github.implicitdiff.tensor.Tensor;
+import java.util.function.UnaryOperator;
 
 /**
  * The line searches of {@link LineSearch}, on φ(α) = f(x + αd). Trial points are computed in tensor
@@ -34,19 +35,34 @@ final class LineSearches {
   /** A trial: α, φ(α), φ'(α) and the point (null when not finite). */
   private record Trial(double alpha, double phi, double slope, Point point) {}
 
-  private static Trial trial(Objective f, Tensor[] theta, Point p, Tensor d, double alpha) {
-    Tensor x = p.x().add(d.mul(alpha));
+  /**
+   * Where the trial points may go: steps α ≤ {@code maxStep}, and the trial point x + αd passed through
+   * {@code snap} (L-BFGS-B: the box projection, which only removes the rounding of x + αd past a bound, d being
+   * feasible for every α ≤ maxStep). {@link #FREE}: any step, no snapping.
+   */
+  record Ray(double maxStep, UnaryOperator<Tensor> snap) {
+    static final Ray FREE = new Ray(Double.POSITIVE_INFINITY, UnaryOperator.identity());
+  }
+
+  private static Trial trial(Objective f, Tensor[] theta, Point p, Tensor d, double alpha, Ray ray) {
+    Tensor x = ray.snap().apply(p.x().add(d.mul(alpha)));
     Point q = Point.of(f, x, theta);
     if (!q.finite()) return new Trial(alpha, Double.POSITIVE_INFINITY, Double.NaN, null);
     return new Trial(alpha, q.value().item(), q.grad().vdot(d), q);
   }
 
   static Step search(String solver, LineSearch ls, Objective f, Tensor[] theta, Point p, Tensor d, double alpha0, int iteration) {
+    return search(solver, ls, f, theta, p, d, alpha0, iteration, Ray.FREE);
+  }
+
+  /** The search along d with steps limited and trial points snapped by {@code ray}; alpha0 ≤ ray.maxStep(). */
+  static Step search(String solver, LineSearch ls, Objective f, Tensor[] theta, Point p, Tensor d, double alpha0, int iteration,
+      Ray ray) {
     double phi0 = p.value().item(), slope0 = p.grad().vdot(d);
     if (!(slope0 < 0))
       throw new IllegalStateException(solver + ": the search direction is not a descent direction (slope " + slope0 + ")");
-    Step s = ls instanceof LineSearch.Armijo a ? armijo(a, f, theta, p, d, alpha0, phi0, slope0)
-        : wolfe((LineSearch.StrongWolfe) ls, f, theta, p, d, alpha0, phi0, slope0);
+    Step s = ls instanceof LineSearch.Armijo a ? armijo(a, f, theta, p, d, alpha0, phi0, slope0, ray)
+        : wolfe((LineSearch.StrongWolfe) ls, f, theta, p, d, alpha0, phi0, slope0, ray);
     if (s == null)
       throw new NotConvergedException(solver + ": the line search (" + ls + ") found no acceptable step in "
           + ls.maxEvaluations() + " evaluations at iteration " + iteration + " (slope " + slope0 + ", f = " + phi0
@@ -64,37 +80,39 @@ final class LineSearches {
   }
 
   private static Step armijo(LineSearch.Armijo a, Objective f, Tensor[] theta, Point p, Tensor d, double alpha,
-      double phi0, double slope0) {
+      double phi0, double slope0, Ray ray) {
     for (int i = 0; i < a.maxEvaluations(); i++, alpha *= a.shrink()) {
-      Trial t = trial(f, theta, p, d, alpha);
+      Trial t = trial(f, theta, p, d, alpha, ray);
       if (sufficientDecrease(a.c1(), t, phi0, slope0) || approximateWolfe(t, phi0, slope0)) return new Step(alpha, t.point());
     }
     return null;
   }
 
   private static Step wolfe(LineSearch.StrongWolfe w, Objective f, Tensor[] theta, Point p, Tensor d, double alpha,
-      double phi0, double slope0) {
+      double phi0, double slope0, Ray ray) {
     Trial previous = new Trial(0, phi0, slope0, p);
     int evaluations = 0;
     while (evaluations < w.maxEvaluations()) {
-      Trial t = trial(f, theta, p, d, alpha);
+      Trial t = trial(f, theta, p, d, alpha, ray);
       evaluations++;
       if (!sufficientDecrease(w.c1(), t, phi0, slope0) || (evaluations > 1 && t.phi() >= previous.phi()))
-        return zoom(w, f, theta, p, d, previous, t, phi0, slope0, evaluations);
+        return zoom(w, f, theta, p, d, previous, t, phi0, slope0, evaluations, ray);
       if (Math.abs(t.slope()) <= -w.c2() * slope0 || approximateWolfe(t, phi0, slope0)) return new Step(t.alpha(), t.point());
-      if (t.slope() >= 0) return zoom(w, f, theta, p, d, t, previous, phi0, slope0, evaluations);
+      if (t.slope() >= 0) return zoom(w, f, theta, p, d, t, previous, phi0, slope0, evaluations, ray);
+      // still descending with sufficient decrease at the largest allowed step: take it (as Moré–Thuente's dcsrch)
+      if (alpha >= ray.maxStep()) return new Step(t.alpha(), t.point());
       previous = t;
-      alpha *= 2;
+      alpha = Math.min(2 * alpha, ray.maxStep());
     }
     return null;
   }
 
   /** Nocedal–Wright Algorithm 3.6: lo satisfies sufficient decrease, the minimiser lies between lo and hi. */
   private static Step zoom(LineSearch.StrongWolfe w, Objective f, Tensor[] theta, Point p, Tensor d, Trial lo, Trial hi,
-      double phi0, double slope0, int evaluations) {
+      double phi0, double slope0, int evaluations, Ray ray) {
     while (evaluations < w.maxEvaluations()) {
       double alpha = interpolate(lo, hi);
-      Trial t = trial(f, theta, p, d, alpha);
+      Trial t = trial(f, theta, p, d, alpha, ray);
       evaluations++;
       if (!sufficientDecrease(w.c1(), t, phi0, slope0) || t.phi() >= lo.phi()) {
         if (approximateWolfe(t, phi0, slope0)) return new Step(t.alpha(), t.point());

@@ -128,6 +128,11 @@ public abstract class Optimizer<S extends Optimizer<S>> {
 
   // ------------------------------------------------------------------------------------ running
 
+  /** Checks init and θ before a run (default: non-null and finite, {@link Guards#requireInputs}). */
+  void requireInputs(Tensor init, Tensor[] theta) {
+    Guards.requireInputs(name(), init, theta);
+  }
+
   /**
    * Validates the inputs and runs {@code loop(x0, θ)} under the differentiation switch. Under IMPLICIT the
    * initial point is used by value (x* does not depend on it).
@@ -144,7 +149,7 @@ public abstract class Optimizer<S extends Optimizer<S>> {
    */
   final SolverResult solve(Tensor init, Tensor[] theta, BiFunction<Tensor, Tensor[], SolverResult> loop,
       Function<SolverResult, Iterations.Backward> backward) {
-    Guards.requireInputs(name(), init, theta);
+    requireInputs(init, theta);
     Tensor x0 = differentiation() == Differentiation.IMPLICIT ? init.concrete() : init;
     return Iterations.run(differentiation(), th -> loop.apply(x0, th), backward, implicitOptions(), theta);
   }

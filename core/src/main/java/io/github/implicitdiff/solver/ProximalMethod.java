@@ -122,22 +122,39 @@ abstract class ProximalMethod<S extends ProximalMethod<S>> extends Optimizer<S> 
 
   @Override
   public SolverResult run(Tensor init, Tensor... theta) {
-    Theta.split(name(), theta, operatorParameterCount, operatorKind);
     FirstOrderLoop loop = new FirstOrderLoop(name(), f, Geometry.euclidean(operator), stepSize, accelerated,
         maxIterations(), tol(), residualScale(stepSize.reference()));
-    DegeneracyCheck test = settings.degeneracyCheck();
+    return runFixedPoint(this, f, operator, stepSize.reference(), operatorParameterCount, operatorKind, activeSet,
+        (x0, split) -> loop.run(x0, split.objective(), split.operator()), init, theta);
+  }
+
+  /**
+   * Runs {@code loop} under {@code solver}'s differentiation switch with the implicit derivative of the
+   * fixed point x = op_{η₀}(x − η₀∇₁f(x, θ_f); θ_g): the condition {@link #proximalResidual}, with the
+   * degenerate coordinates held by the solver's {@link DegeneracyCheck} ({@link KinkConvention}) or, when
+   * {@code activeSet} is set and θ is traced, the active-set-reduced system ({@link ActiveSetSolve}). Shared by
+   * the proximal and projected methods and by {@link LBFGSB}, whose solution satisfies the same condition.
+   *
+   * @param loop (x0, θ split) ↦ the run's result
+   */
+  static SolverResult runFixedPoint(Optimizer<?> solver, Objective f, Geometry.ProxMap operator, double eta0, int count,
+      String kind, ActiveSetReduction activeSet, java.util.function.BiFunction<Tensor, Theta, SolverResult> loop,
+      Tensor init, Tensor[] theta) {
+    String name = solver.name();
+    Theta.split(name, theta, count, kind);
+    DegeneracyCheck test = solver.settings.degeneracyCheck();
     java.util.function.BiFunction<Tensor, Tensor[], SolverResult> iterate = (x0, th) -> {
-      Theta split = Theta.split(name(), th, operatorParameterCount, operatorKind);
-      return KinkConvention.inspect(loop.run(x0, split.objective(), split.operator()), test, f, stepSize.reference(), split);
+      Theta split = Theta.split(name, th, count, kind);
+      return KinkConvention.inspect(loop.apply(x0, split), test, f, eta0, split);
     };
-    if (activeSet != null && differentiation() == Differentiation.IMPLICIT && Arrays.stream(theta).anyMatch(Tensor::isTraced)) {
-      Guards.requireInputs(name(), init, theta);
+    if (activeSet != null && solver.differentiation() == Differentiation.IMPLICIT && Arrays.stream(theta).anyMatch(Tensor::isTraced)) {
+      solver.requireInputs(init, theta);
       Tensor x0 = init.concrete();
-      return ActiveSetSolve.run(name(), activeSet, f, operatorParameterCount, operatorKind, th -> iterate.apply(x0, th),
-          settings.linearSolver(), settings.implicitOptions(), theta);
+      return ActiveSetSolve.run(name, activeSet, f, count, kind, th -> iterate.apply(x0, th),
+          solver.settings.linearSolver(), solver.settings.implicitOptions(), theta);
     }
-    return solve(init, theta, iterate, r -> new Iterations.Backward(!r.degenerate() ? optimality()
-        : proximalResidual(name(), f, Geometry.euclidean(KinkConvention.settled(operator, test, r.degeneracy())),
-            stepSize.reference(), operatorParameterCount, operatorKind), linearSolver()));
+    return solver.solve(init, theta, iterate, r -> new Iterations.Backward(!r.degenerate() ? solver.optimality()
+        : proximalResidual(name, f, Geometry.euclidean(KinkConvention.settled(operator, test, r.degeneracy())),
+            eta0, count, kind), solver.linearSolver()));
   }
 }

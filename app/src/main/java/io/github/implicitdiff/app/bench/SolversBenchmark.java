@@ -20,7 +20,8 @@ import java.util.function.Supplier;
 /**
  * Time to solve and to differentiate, implicit against reverse-mode unrolling through the same iterations,
  * for the issue's problems: the lasso by FISTA (full and active-set-reduced implicit systems), the multiclass
- * SVM dual by mirror descent and by block coordinate descent, and a QP by the interior-point method.
+ * SVM dual by mirror descent and by block coordinate descent, a QP by the interior-point method, and bounded least
+ * squares by L-BFGS-B.
  * Per problem: solve_s (the solve alone), implicit_s (the solve plus the implicit derivative of the outer
  * loss), unrolled_s (the recorded run of the same iterations plus its reverse pass), the iterations, the
  * implicit VJP's linear-solve iterations and size (from the diagnostics listener), and gradient_agreement,
@@ -28,7 +29,7 @@ import java.util.function.Supplier;
  */
 public final class SolversBenchmark implements Benchmark {
   private static final List<String> NAMES = List.of("lasso-proxgrad", "lasso-proxgrad-active-set", "svm-dual-mirror-descent",
-      "svm-dual-bcd", "qp-interior-point");
+      "svm-dual-bcd", "qp-interior-point", "bounded-lsq-lbfgsb");
 
   @Override
   public String name() {
@@ -37,7 +38,7 @@ public final class SolversBenchmark implements Benchmark {
 
   @Override
   public String description() {
-    return "lasso, multiclass SVM dual, QP: solve time, implicit vs unrolled differentiation time, gradient agreement";
+    return "lasso, multiclass SVM dual, QP, bounded least squares: solve time, implicit vs unrolled differentiation time, gradient agreement";
   }
 
   @Override
@@ -58,6 +59,7 @@ public final class SolversBenchmark implements Benchmark {
     p.put(NAMES.get(2), () -> new SvmDualProblem(0, m, features, k, 1.0, 1e-9, SvmDualProblem.Method.MIRROR_DESCENT));
     p.put(NAMES.get(3), () -> new SvmDualProblem(0, m, features, k, 1.0, 1e-9, SvmDualProblem.Method.BLOCK_COORDINATE_DESCENT));
     p.put(NAMES.get(4), () -> new QpProblem(0, quick ? 20 : 100, quick ? 20 : 100, 1e-10));
+    p.put(NAMES.get(5), () -> new BoundedLeastSquaresProblem(0, quick ? 40 : 400, quick ? 20 : 150, 1e-10));
     return p;
   }
 

@@ -28,7 +28,7 @@ class SolversBenchmarkTest {
     Map<String, Object> doc = (Map<String, Object>) MiniJsonParser.parse(Files.readString(json));
     List<Map<String, Object>> problems = (List<Map<String, Object>>) doc.get("problems");
     assertEquals(List.of("lasso-proxgrad", "lasso-proxgrad-active-set", "svm-dual-mirror-descent", "svm-dual-bcd",
-        "qp-interior-point"), problems.stream().map(p -> p.get("name")).toList());
+        "qp-interior-point", "bounded-lsq-lbfgsb"), problems.stream().map(p -> p.get("name")).toList());
     for (Map<String, Object> p : problems) {
       String name = (String) p.get("name");
       for (String key : List.of("solve_s", "implicit_s", "unrolled_s"))
