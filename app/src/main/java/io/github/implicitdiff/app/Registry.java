@@ -3,6 +3,7 @@ package io.github.implicitdiff.app;
 import io.github.implicitdiff.app.experiments.GradTimingBenchmark;
 import io.github.implicitdiff.app.bench.AutodiffBenchmark;
 import io.github.implicitdiff.app.bench.ImplicitBenchmark;
+import io.github.implicitdiff.app.bench.ParallelBenchmark;
 import io.github.implicitdiff.app.bench.ReuseBenchmark;
 import io.github.implicitdiff.app.bench.SolversBenchmark;
 import io.github.implicitdiff.app.experiments.Brachistochrone;
@@ -70,6 +71,7 @@ public record Registry(List<Experiment> experiments, List<Benchmark> benchmarks)
             new AutodiffBenchmark(),
             new ImplicitBenchmark(),
             new ReuseBenchmark(),
+            new ParallelBenchmark(),
             new SolversBenchmark()
         ));
   }

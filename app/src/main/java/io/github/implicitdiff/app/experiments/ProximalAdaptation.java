@@ -1,6 +1,7 @@
 package io.github.implicitdiff.app.experiments;
 
 import io.github.implicitdiff.autodiff.AD;
+import io.github.implicitdiff.autodiff.ParallelMap;
 import io.github.implicitdiff.autodiff.TensorFunction;
 import io.github.implicitdiff.implicit.ImplicitOptions;
 import io.github.implicitdiff.linalg.LinearOperator;
@@ -65,11 +66,12 @@ final class ProximalAdaptation {
     return mlp.mse(adapt(task, theta), task.xQuery(), task.yQuery());
   }
 
-  /** The meta-objective (1/B) Σ_b L_q,b(φ*_b(θ)) of a batch of B tasks. */
+  /**
+   * The meta-objective (1/B) Σ_b L_q,b(φ*_b(θ)) of a batch of B tasks, the tasks adapted on worker threads at once
+   * ({@link ParallelMap}: each runs its own L-BFGS to its own tolerance, and each backward CG solve runs on a worker).
+   */
   Tensor metaLoss(List<SineTask> tasks, Tensor theta) {
-    Tensor sum = Tensor.scalar(0);
-    for (SineTask task : tasks) sum = sum.add(queryLoss(task, theta));
-    return sum.div(tasks.size());
+    return ParallelMap.apply(tasks.size(), (b, th) -> queryLoss(tasks.get(b), th[0]), new Tensor[0], theta).mean();
   }
 
   /**

@@ -53,6 +53,18 @@ class BenchmarksEndToEndTest {
   }
 
   @Test
+  void parallelBenchmarkAgreesWithTheSequentialMap(@TempDir Path dir) throws Exception {
+    Path json = dir.resolve("parallel.json");
+    Map<String, Object> doc = run(json, "bench", "parallel", "--quick", "--quiet", "--problems", "3", "--json", json.toString());
+    double sequential = ((Number) doc.get("hypergradient_sequential")).doubleValue();
+    assertTrue(Math.abs(sequential) > 1e-6, "a nonzero hypergradient: " + doc);
+    assertEquals(sequential, ((Number) doc.get("hypergradient_parallel")).doubleValue(), 1e-12 * Math.abs(sequential));
+    for (String k : List.of("sequential_s", "parallel_s", "speedup"))
+      assertTrue(((Number) doc.get(k)).doubleValue() > 0, k);
+    assertTrue(((Number) doc.get("lbfgs_iterations_min")).intValue() > 3, doc.toString());
+  }
+
+  @Test
   void autodiffBenchmarkWritesItsRatios(@TempDir Path dir) throws Exception {
     Path json = dir.resolve("autodiff.json");
     Map<String, Object> doc = run(json, "bench", "autodiff", "--quick", "--quiet", "--json", json.toString());
