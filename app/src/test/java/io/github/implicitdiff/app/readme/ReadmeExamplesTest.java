@@ -71,6 +71,40 @@ class ReadmeExamplesTest {
   }
 
   @Test
+  void manyProblemsExampleEqualsTheSequentialSum(@TempDir Path dir) throws Exception {
+    String source = javaBlocks().stream().filter(b -> b.contains("class ManyProblems")).findFirst().orElseThrow();
+    Matcher m = Pattern.compile("d sum of val_losses / d log lambda = (\\S+)").matcher(runProgram(source, dir));
+    assertTrue(m.find());
+    double printed = Double.parseDouble(m.group(1));
+    // the same eight problems, one after another on this thread, and by central differences
+    var rng = new java.util.Random(0);
+    int B = 8;
+    io.github.implicitdiff.tensor.Tensor[] X = new io.github.implicitdiff.tensor.Tensor[B], Xv = new io.github.implicitdiff.tensor.Tensor[B];
+    int[][] y = new int[B][], yv = new int[B][];
+    for (int b = 0; b < B; b++) {
+      X[b] = io.github.implicitdiff.tensor.Tensor.randn(rng, 100, 5);
+      Xv[b] = io.github.implicitdiff.tensor.Tensor.randn(rng, 50, 5);
+      y[b] = rng.ints(100, 0, 3).toArray();
+      yv[b] = rng.ints(50, 0, 3).toArray();
+    }
+    java.util.function.DoubleUnaryOperator total = logLambda -> {
+      double sum = 0;
+      for (int b = 0; b < B; b++) {
+        int p = b;
+        io.github.implicitdiff.optimality.Objective f = (W, t) -> io.github.implicitdiff.loss.Objectives.l2MulticlassLogistic(W,
+            t[0].exp(), X[p], y[p]);
+        var W = io.github.implicitdiff.solver.LBFGS.of(f).withTol(1e-12).run(io.github.implicitdiff.tensor.Tensor.zeros(5, 3),
+            io.github.implicitdiff.tensor.Tensor.scalar(logLambda)).solution();
+        sum += io.github.implicitdiff.loss.Objectives.multiclassLogistic(W, Xv[p], yv[p]).item();
+      }
+      return sum;
+    };
+    double h = 1e-4, l0 = Math.log(0.1);
+    double fd = (total.applyAsDouble(l0 + h) - total.applyAsDouble(l0 - h)) / (2 * h);
+    assertEquals(fd, printed, 1e-6 * Math.abs(fd) + 1e-9);
+  }
+
+  @Test
   void everyJavaBlockCompilesAndRuns(@TempDir Path dir) throws Exception {
     List<String> blocks = javaBlocks();
     assertFalse(blocks.isEmpty());
