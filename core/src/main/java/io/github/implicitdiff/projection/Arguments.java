@@ -1,5 +1,6 @@
 package io.github.implicitdiff.projection;
 
+import io.github.implicitdiff.tensor.NonFiniteException;
 import io.github.implicitdiff.tensor.ShapeException;
 import io.github.implicitdiff.tensor.Shapes;
 import io.github.implicitdiff.tensor.Tensor;
@@ -19,7 +20,7 @@ final class Arguments {
     if (t == null) throw new IllegalArgumentException(op + ": " + name + " is null");
     double[] v = t.concrete().toDoubleArray();
     for (int i = 0; i < v.length; i++)
-      if (Double.isNaN(v[i])) throw new IllegalArgumentException(op + ": " + name + " is NaN at flat index " + i);
+      if (Double.isNaN(v[i])) throw new NonFiniteException(op + ": " + name + " is NaN at flat index " + i);
     return t;
   }
 
