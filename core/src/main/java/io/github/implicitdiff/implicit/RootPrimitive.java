@@ -34,6 +34,8 @@ final class RootPrimitive implements JointPrimitive {
   private final LinearSolver linearSolver;
   private final ImplicitOptions options;
   private final ImplicitDiagnostics.Stage stage;
+  /** The solution whose ∂₁F the singularity probe last verified (identity), so that it runs once per solution. */
+  private volatile Tensor probedAt;
 
   RootPrimitive(String name, Optimality F, Function<Tensor[], Tensor> solver, LinearSolver linearSolver,
       ImplicitOptions options, ImplicitDiagnostics.Stage stage) {
@@ -110,6 +112,7 @@ final class RootPrimitive implements JointPrimitive {
       Tensor[] th = Arrays.copyOfRange(p, 1, 1 + m);
       Tensor b = G.apply(Tensor.zeros(n), p).neg();
       LinearOperator A = jacobianOperator(x, th);
+      probeOnce(out, A);
       return linearSolve(A, b, ImplicitDiagnostics.Stage.JVP);
     };
     return Tensor.apply(new RootPrimitive(name + " JVP", G, solveG, linearSolver, options, ImplicitDiagnostics.Stage.JVP), P);
@@ -131,6 +134,7 @@ final class RootPrimitive implements JointPrimitive {
       Tensor x = p[0];
       Tensor[] th = Arrays.copyOfRange(p, 1, 1 + m);
       LinearOperator At = jacobianOperator(x, th).transpose();
+      probeOnce(out, At);
       return linearSolve(At, p[m + 1].neg(), ImplicitDiagnostics.Stage.VJP);
     };
     Tensor w = Tensor.apply(new RootPrimitive(name + " VJP", H, solveH, linearSolver, options, ImplicitDiagnostics.Stage.VJP), P);
@@ -166,8 +170,33 @@ final class RootPrimitive implements JointPrimitive {
     return t;
   }
 
+  /**
+   * {@link ImplicitOptions#withSingularityProbe}: solves A z = A r for a fixed pseudo-random r and throws when z
+   * misses r, once per solution x* (A is ∂₁F or its transpose: both are singular together).
+   */
+  private void probeOnce(Tensor solution, LinearOperator A) {
+    if (!options.singularityProbe() || probedAt == solution) return;
+    int n = A.size();
+    java.util.Random rng = new java.util.Random(0x5eed + n);
+    double[] rv = new double[n];
+    for (int i = 0; i < n; i++) rv[i] = rng.nextGaussian();
+    Tensor r = Tensor.of(rv);
+    Tensor z = linearSolve(A, A.apply(r), ImplicitDiagnostics.Stage.PROBE);
+    double miss = z.sub(r).norm2() / r.norm2();
+    if (!(miss <= ImplicitOptions.PROBE_TOLERANCE))
+      throw new SingularMatrixException(name + ": ∂₁F is singular (or nearly) at the solution: the singularity probe"
+          + " solved ∂₁F z = ∂₁F r for a random r and missed r by " + miss + " (relative; tolerance "
+          + ImplicitOptions.PROBE_TOLERANCE + "), so part of r lies in a null space: the root is not isolated and x*(θ)"
+          + " is not differentiable there");
+    probedAt = solution;
+  }
+
   private Tensor linearSolve(LinearOperator A, Tensor b, ImplicitDiagnostics.Stage s) {
-    String what = s == ImplicitDiagnostics.Stage.JVP ? "∂₁F u = −∂₂F v" : "(∂₁F)ᵀ w = −g";
+    String what = switch (s) {
+      case JVP -> "∂₁F u = −∂₂F v";
+      case PROBE -> "the singularity probe ∂₁F z = ∂₁F r";
+      default -> "(∂₁F)ᵀ w = −g";
+    };
     b.requireFinite(name + ": right-hand side of " + what);
     LinearSolution sol;
     try {

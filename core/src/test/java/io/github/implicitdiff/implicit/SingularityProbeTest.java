@@ -1,0 +1,96 @@
+package io.github.implicitdiff.implicit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.github.implicitdiff.autodiff.AD;
+import io.github.implicitdiff.autodiff.MultiInputFunction;
+import io.github.implicitdiff.linalg.LinearSolvers;
+import io.github.implicitdiff.linalg.SingularMatrixException;
+import io.github.implicitdiff.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * ImplicitOptions.withSingularityProbe: a singular ∂₁F with a consistent right-hand side, which Krylov solvers
+ * solve without a sign, is reported; a regular (even ill-conditioned) one passes, once per solution.
+ */
+class SingularityProbeTest {
+  static final ImplicitOptions PROBED = ImplicitOptions.defaults().withSingularityProbe(true);
+
+  /** F = ∇f for f(x, θ) = ½(Σx − θ)²: every x with Σx = θ is a root; ∂₁F = 11ᵀ is singular. */
+  static final Optimality FLAT = (x, th) -> Tensor.onesLike(x).mul(x.sum().sub(th[0]));
+  static final RootSolver EVEN_SPLIT = th -> Tensor.full(th[0].item() / 3, 3);
+
+  @Test
+  void krylovSolversAloneMissTheConsistentSingularSystemTheProbeFindsIt() {
+    for (var solver : List.of(LinearSolvers.cg(), LinearSolvers.gmres())) {
+      ImplicitOptions symmetric = ImplicitOptions.defaults().withSymmetric(true);
+      MultiInputFunction unprobed = Implicit.customRoot(FLAT, EVEN_SPLIT, solver, symmetric);
+      // the right-hand side −∂L/∂x = −1 lies in range(11ᵀ): the solve converges and a number comes out
+      assertDoesNotThrow(() -> AD.grad(t -> unprobed.apply(t).sum(), Tensor.scalar(1.0)), solver.toString());
+      MultiInputFunction probed = Implicit.customRoot(FLAT, EVEN_SPLIT, solver, symmetric.withSingularityProbe(true));
+      RuntimeException e = assertThrows(RuntimeException.class, () -> AD.grad(t -> probed.apply(t).sum(), Tensor.scalar(1.0)));
+      assertTrue(e instanceof SingularMatrixException || e.getMessage().contains("singular"), e.toString());
+      assertTrue(e.getMessage().contains("∂₁F is singular"), e.getMessage());
+      // forward mode too
+      assertThrows(RuntimeException.class, () -> AD.jvp(t -> probed.apply(t), Tensor.scalar(1.0), Tensor.scalar(1.0)));
+    }
+  }
+
+  @Test
+  void regularIllConditionedSystemsPassAndTheDerivativeIsUnchanged() {
+    for (int seed = 0; seed < 4; seed++) {
+      Random rng = new Random(seed);
+      int n = 6;
+      // Q = U diag(1 … 1e-5) Uᵀ + nothing: condition number 1e5, symmetric positive definite
+      Tensor U = Tensor.randn(rng, n, n);
+      double[] eig = new double[n];
+      for (int i = 0; i < n; i++) eig[i] = Math.pow(10, -5.0 * i / (n - 1));
+      Tensor Q = orthonormal(U).matmul(Tensor.of(eig).reshape(n, 1).mul(orthonormal(U).T()));
+      Tensor Qs = Q.add(Q.T()).mul(0.5);
+      Optimality F = (x, th) -> Qs.matmul(x).sub(th[0]);
+      RootSolver exact = th -> TestSolvers.gauss(Qs, th[0]);
+      Tensor c = Tensor.randn(rng, n);
+      List<ImplicitDiagnostics> seen = new ArrayList<>();
+      MultiInputFunction plain = Implicit.customRoot(F, exact, LinearSolvers.gmres(), ImplicitOptions.defaults());
+      MultiInputFunction probed = Implicit.customRoot(F, exact, LinearSolvers.gmres(), PROBED.withListener(seen::add));
+      Tensor jPlain = AD.jacobian(t -> plain.apply(t), c, AD.Mode.REVERSE);
+      Tensor jProbed = AD.jacobian(t -> probed.apply(t), c, AD.Mode.REVERSE);
+      assertEquals(0, jPlain.sub(jProbed).abs().max().item(), 1e-6 * jPlain.abs().max().item(), "seed " + seed);
+      // one solution, n reverse-mode rows (VJPs), one probe
+      long probes = seen.stream().filter(d -> d.stage() == ImplicitDiagnostics.Stage.PROBE).count();
+      long vjps = seen.stream().filter(d -> d.stage() == ImplicitDiagnostics.Stage.VJP).count();
+      assertEquals(1, probes, "seed " + seed);
+      assertEquals(n, vjps, "seed " + seed);
+    }
+  }
+
+  /** Q of a QR of M (Gram–Schmidt on columns). */
+  private static Tensor orthonormal(Tensor M) {
+    double[][] a = M.toArray2d();
+    int n = a.length;
+    double[][] q = new double[n][n];
+    for (int j = 0; j < n; j++) {
+      double[] c = new double[n];
+      for (int i = 0; i < n; i++) c[i] = a[i][j];
+      for (int k = 0; k < j; k++) {
+        double dot = 0;
+        for (int i = 0; i < n; i++) dot += c[i] * q[i][k];
+        for (int i = 0; i < n; i++) c[i] -= dot * q[i][k];
+      }
+      double norm = 0;
+      for (double v : c) norm += v * v;
+      for (int i = 0; i < n; i++) q[i][j] = c[i] / Math.sqrt(norm);
+    }
+    return Tensor.of(q);
+  }
+
+  @Test
+  void theDefaultIsOffAndTheOptionRoundTrips() {
+    assertFalse(ImplicitOptions.defaults().singularityProbe());
+    assertTrue(PROBED.singularityProbe());
+    assertTrue(PROBED.withSymmetric(true).withResidualTolerance(1e-8).withListener(d -> {}).singularityProbe());
+  }
+}
