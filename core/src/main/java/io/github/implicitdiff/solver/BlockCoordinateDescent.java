@@ -1,6 +1,7 @@
 package io.github.implicitdiff.solver;
 
 import io.github.implicitdiff.autodiff.AD;
+import io.github.implicitdiff.autodiff.MultiInputFunction;
 import io.github.implicitdiff.autodiff.ValueAndGrad;
 import io.github.implicitdiff.implicit.Optimality;
 import io.github.implicitdiff.linalg.NotConvergedException;
@@ -48,14 +49,16 @@ public final class BlockCoordinateDescent extends Optimizer<BlockCoordinateDesce
   private final ProximalOperator prox;
   private final int proxParameterCount;
   private final StepSize stepSize;
+  private final boolean checkpointedSweeps;
 
   private BlockCoordinateDescent(OptimizerSettings settings, Objective f, ProximalOperator prox, int proxParameterCount,
-      StepSize stepSize) {
+      StepSize stepSize, boolean checkpointedSweeps) {
     super(settings);
     this.f = f;
     this.prox = prox;
     this.proxParameterCount = proxParameterCount;
     this.stepSize = stepSize;
+    this.checkpointedSweeps = checkpointedSweeps;
   }
 
   /** Block coordinate descent with per-block backtracking from η = 1, at most 2 000 sweeps. */
@@ -64,18 +67,32 @@ public final class BlockCoordinateDescent extends Optimizer<BlockCoordinateDesce
       throw new IllegalArgumentException("BlockCoordinateDescent: objective and prox must not be null");
     Theta.requireCount("BlockCoordinateDescent", proxParameterCount, "prox");
     return new BlockCoordinateDescent(OptimizerSettings.defaults(2_000), f, blockProx, proxParameterCount,
-        StepSize.backtracking());
+        StepSize.backtracking(), false);
   }
 
   @Override
   BlockCoordinateDescent with(OptimizerSettings s) {
-    return new BlockCoordinateDescent(s, f, prox, proxParameterCount, stepSize);
+    return new BlockCoordinateDescent(s, f, prox, proxParameterCount, stepSize, checkpointedSweeps);
   }
 
   /** The step size rule of every block (default {@link StepSize#backtracking()}). */
   public BlockCoordinateDescent withStepSize(StepSize value) {
     if (value == null) throw new IllegalArgumentException("BlockCoordinateDescent: stepSize must not be null");
-    return new BlockCoordinateDescent(settings, f, prox, proxParameterCount, value);
+    return new BlockCoordinateDescent(settings, f, prox, proxParameterCount, value, checkpointedSweeps);
+  }
+
+  /**
+   * Under {@link Differentiation#UNROLLED} reverse mode, record each sweep as one {@link AD#checkpoint}ed step
+   * (default false): the tape keeps the iterate at every sweep start and, during the pullback, one sweep's
+   * operations, instead of every block trial of every sweep (the SVM dual of 300 rows: a 6 GB tape becomes about
+   * one sweep's), at the price of running each sweep once more. The iterates and derivatives are the same.
+   */
+  public BlockCoordinateDescent withCheckpointedSweeps(boolean value) {
+    return new BlockCoordinateDescent(settings, f, prox, proxParameterCount, stepSize, value);
+  }
+
+  public boolean checkpointedSweeps() {
+    return checkpointedSweeps;
   }
 
   public StepSize stepSize() {
@@ -123,9 +140,15 @@ public final class BlockCoordinateDescent extends Optimizer<BlockCoordinateDesce
   }
 
   private SolverResult sweep(Tensor x0, Tensor[] thetaF, Tensor[] thetaG) {
-    return f instanceof CompositeLinearObjective composite
-        ? sweep(new IncrementalBlocks(composite, x0, thetaF), thetaG)
-        : sweep(new FullBlocks(f, x0, thetaF), thetaG);
+    boolean traced = x0.isTraced() || Arrays.stream(thetaF).anyMatch(Tensor::isTraced)
+        || Arrays.stream(thetaG).anyMatch(Tensor::isTraced);
+    return checkpointedSweeps && traced ? checkpointed(x0, thetaF, thetaG) : sweep(oracle(x0, thetaF), thetaG);
+  }
+
+  /** The oracle for f: incremental for a composite-linear objective, else full evaluations. */
+  private BlockOracle<?> oracle(Tensor x, Tensor[] thetaF) {
+    return f instanceof CompositeLinearObjective composite ? new IncrementalBlocks(composite, x, thetaF)
+        : new FullBlocks(f, x, thetaF);
   }
 
   /** The cyclic sweeps, whatever evaluates the objective block by block. */
@@ -137,10 +160,63 @@ public final class BlockCoordinateDescent extends Optimizer<BlockCoordinateDesce
     double error = Double.NaN, initialError = Double.NaN;
     for (int k = 0; k < maxIterations(); k++) {
       Tensor x = oracle.x();
-      error = Guards.relativeRms(blockStep(x, oracle.gradient(), stepSize.reference(), thetaG).sub(x), x) * ProximalMethod.residualScale(stepSize.reference());
+      error = stoppingError(x, oracle.gradient(), thetaG);
       if (k == 0) initialError = error;
       if (error <= tol()) return new SolverResult(x, k, error, true);
       Guards.requireNotDiverging(name(), k, stepSize.describe(stepSize.reference()), initialError, error);
+      blockPass(oracle, eta, thetaG, k);
+    }
+    return new SolverResult(oracle.x(), maxIterations(), error, false);
+  }
+
+  /**
+   * {@link #sweep(BlockOracle, Tensor[])} with each sweep one checkpointed step: the sweep is a function of (x, θ_f,
+   * θ_g) given the step sizes at its start (a fresh oracle at x recomputes what the running one would hold there:
+   * z = Aᵀx is recomputed at every sweep start anyway, f and ∇f at x are the accepted trial's), so the pullback
+   * re-runs it with the same decisions and gets the same iterate.
+   */
+  private SolverResult checkpointed(Tensor x0, Tensor[] thetaF, Tensor[] thetaG) {
+    int nf = thetaF.length;
+    double[] eta = new double[x0.dim(0)];
+    Arrays.fill(eta, stepSize.reference());
+    Tensor x = x0;
+    double error = Double.NaN, initialError = Double.NaN;
+    for (int k = 0; k < maxIterations(); k++) {
+      BlockOracle<?> atStart = oracle(x, thetaF);
+      if (k == 0) Guards.requireFiniteStart(name(), atStart.value(), atStart.gradient());
+      error = stoppingError(x, atStart.gradient(), thetaG);
+      if (k == 0) initialError = error;
+      if (error <= tol()) return new SolverResult(x, k, error, true);
+      Guards.requireNotDiverging(name(), k, stepSize.describe(stepSize.reference()), initialError, error);
+      double[] start = eta.clone(), after[] = new double[1][];
+      int sweepIndex = k;
+      MultiInputFunction oneSweep = AD.checkpoint(in -> {
+        double[] e = start.clone();
+        BlockOracle<?> o = oracle(in[0], Arrays.copyOfRange(in, 1, 1 + nf));
+        blockPass(o, e, Arrays.copyOfRange(in, 1 + nf, in.length), sweepIndex);
+        after[0] = e;
+        return o.x();
+      });
+      Tensor[] args = new Tensor[1 + nf + thetaG.length];
+      args[0] = x;
+      System.arraycopy(thetaF, 0, args, 1, nf);
+      System.arraycopy(thetaG, 0, args, 1 + nf, thetaG.length);
+      x = oneSweep.apply(args);
+      eta = after[0];
+    }
+    return new SolverResult(x, maxIterations(), error, false);
+  }
+
+  /** error = rms(F(x, θ)) / max(1, rms(x)), F the scaled proximal-gradient residual at the reference step. */
+  private double stoppingError(Tensor x, Tensor gradient, Tensor[] thetaG) {
+    return Guards.relativeRms(blockStep(x, gradient, stepSize.reference(), thetaG).sub(x), x)
+        * ProximalMethod.residualScale(stepSize.reference());
+  }
+
+  /** One cyclic pass over the blocks of sweep k, each block's step size in {@code eta} updated in place. */
+  private <T extends BlockTrial> void blockPass(BlockOracle<T> oracle, double[] eta, Tensor[] thetaG, int k) {
+    int n = oracle.blocks();
+    {
       for (int b = 0; b < n; b++) {
         Tensor xb = oracle.block(b), gb = oracle.blockGradient(b);
         if (stepSize instanceof StepSize.Fixed) {
@@ -175,7 +251,6 @@ public final class BlockCoordinateDescent extends Optimizer<BlockCoordinateDesce
               + ") in sweep " + k + "; check that the objective is smooth and its gradient correct");
       }
     }
-    return new SolverResult(oracle.x(), maxIterations(), error, false);
   }
 
   /** The objective at x + e_b ⊗ step for one block b: what the backtracking test needs, and what accepting it keeps. */

@@ -202,6 +202,42 @@ class BlockCoordinateDescentTest {
     assertLassoDerivativeInYAgrees(seed, bcd -> bcd.withDifferentiation(Differentiation.UNROLLED).withStepSize(fixed), 1e-10);
   }
 
+  @ParameterizedTest
+  @ValueSource(longs = {1, 2, 3})
+  void checkpointedSweepsGiveTheSameUnrolledIteratesAndDerivatives(long seed) {
+    Svm svm = Svm.random(seed, 6, 9, 3);
+    Tensor s = Tensor.scalar(1), init = Tensor.full(1.0 / 3, 6, 3), lam = Tensor.scalar(2.0);
+    for (Objective dual : new Objective[] {svm.dual(), MulticlassSvm.dualComposite(svm.X(), svm.Y())}) {
+      // growth 2: every block's step grows after acceptance and shrinks again, so each sweep starts from other
+      // step sizes, which the checkpoint must replay
+      BlockCoordinateDescent recorded = BlockCoordinateDescent.of(dual, SIMPLEX, 1)
+          .withStepSize(StepSize.backtracking().withGrowth(2)).withDifferentiation(Differentiation.UNROLLED).withTol(1e-10);
+      BlockCoordinateDescent checkpointed = recorded.withCheckpointedSweeps(true);
+      assertTrue(checkpointed.checkpointedSweeps() && !recorded.checkpointedSweeps());
+      // traced: the checkpointed loop runs; the iterates and sweep counts are the recorded loop's
+      int[] sweeps = new int[2];
+      Tensor expected = AD.jacobian(l -> {
+        SolverResult r = recorded.run(init, l, s);
+        sweeps[0] = r.iterations();
+        return r.solution();
+      }, lam, AD.Mode.REVERSE);
+      Tensor actual = AD.jacobian(l -> {
+        SolverResult r = checkpointed.run(init, l, s);
+        sweeps[1] = r.iterations();
+        return r.solution();
+      }, lam, AD.Mode.REVERSE);
+      assertEquals(sweeps[0], sweeps[1], "sweeps");
+      assertTrue(sweeps[0] > 5, "several sweeps: " + sweeps[0]);
+      assertTrue(expected.maxAbs() > 1e-3, "a non-trivial derivative");
+      assertClose(expected, actual, 1e-12, "unrolled reverse, checkpointed sweeps");
+      assertClose(expected, AD.jacobian(l -> checkpointed.run(init, l, s).solution(), lam, AD.Mode.FORWARD), 1e-10,
+          "unrolled forward, checkpointed sweeps");
+      // and in the prox's simplex size (a θ_g passed through the checkpoint)
+      Tensor dS = AD.jacobian(t -> recorded.run(init, lam, t).solution(), s, AD.Mode.REVERSE);
+      assertClose(dS, AD.jacobian(t -> checkpointed.run(init, lam, t).solution(), s, AD.Mode.REVERSE), 1e-12, "∂β/∂s");
+    }
+  }
+
   @Test
   void compositeObjectiveThatDoesNotFitTheBlocksIsRejected() {
     Svm svm = Svm.random(4, 6, 9, 3);

@@ -93,8 +93,9 @@ final class SvmDualProblem implements SolverProblem {
   }
 
   private BlockCoordinateDescent bcd() {
+    // reverse-mode unrolling records each sweep as one checkpointed step: the plain tape exceeds a 6 GB heap
     return BlockCoordinateDescent.of(dualComposite, ProximalOperator.fromProjection(Projection.simplex()), 1).withTol(tol)
-        .withMaxIterations(10_000);
+        .withMaxIterations(10_000).withCheckpointedSweeps(true);
   }
 
   private SolverResult run(Differentiation mode, int maxIterations, Tensor lam) {
