@@ -80,11 +80,11 @@ public final class Dictionary implements Experiment {
     long seed = options.getLong("seed", 0);
     String atomNorm = options.getString("atom-norm", "unit");
     if (!atomNorm.equals("unit") && !atomNorm.equals("ball"))
-      throw new UsageException("run dictionary: --atom-norm must be unit or ball, got '" + atomNorm + "'");
+      throw new UsageException("--atom-norm must be unit or ball, got '" + atomNorm + "'");
     boolean ball = atomNorm.equals("ball");
     double nu = options.getDoubleInRange("nu", 0, 0, 10);
     if (nu > 0 && !ball)
-      throw new UsageException("run dictionary: --nu goes with --atom-norm ball (unit atoms have the constant ‖D‖²_F = k)");
+      throw new UsageException("--nu goes with --atom-norm ball (unit atoms have the constant ‖D‖²_F = k)");
     double holdOut = options.getDoubleInRange("early-stop", 0, 0, 0.5);
     if (holdOut != 0 && holdOut < 0.1)
       throw new UsageException("--early-stop must be 0 or in [0.1, 0.5], got " + holdOut);

@@ -63,7 +63,7 @@ public final class Distillation implements Experiment {
     long seed = options.getLong("seed", 0);
     String init = options.getString("init", "noise");
     if (!init.equals("noise") && !init.equals("means"))
-      throw new UsageException("run distillation: --init must be noise or means, got '" + init + "'");
+      throw new UsageException("--init must be noise or means, got '" + init + "'");
     Digits digits = Digits.load(output);
     Tensor X = digits.train().X(), Xt = digits.validation().X();
     int[] y = Digits.labels(digits.train().y()), yt = Digits.labels(digits.validation().y());
