@@ -35,6 +35,15 @@ final class Adam {
     return params.clone();
   }
 
+  /**
+   * Replaces parameter {@code i} by {@code projection} of it (made concrete), the moments unchanged: after
+   * {@link #step}, projected Adam onto a constraint set.
+   */
+  Tensor project(int i, java.util.function.UnaryOperator<Tensor> projection) {
+    params[i] = projection.apply(params[i]).concrete();
+    return params[i];
+  }
+
   /** One step with the gradients of the current parameters, in the same order; returns the new parameters. */
   Tensor[] step(Tensor... grads) {
     if (grads.length != params.length)

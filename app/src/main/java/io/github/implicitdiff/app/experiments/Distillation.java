@@ -5,6 +5,7 @@ import io.github.implicitdiff.app.Output;
 import io.github.implicitdiff.app.Result;
 import io.github.implicitdiff.app.cli.OptionSpec;
 import io.github.implicitdiff.app.cli.Options;
+import io.github.implicitdiff.app.cli.UsageException;
 import io.github.implicitdiff.app.data.Standardizer;
 import io.github.implicitdiff.app.report.JsonObject;
 import io.github.implicitdiff.app.report.Plot;
@@ -25,7 +26,7 @@ import java.util.stream.IntStream;
  * alone classifies the real images well. Inner problem W*(Θ) = argmin_W (1/10) Σ_c CE(Θ_c W; c) + (λ/2)‖W‖²
  * by L-BFGS (no bias: see {@link Problem}); outer loss CE(W*(Θ); X, y) on the real training half; its
  * gradient in Θ by implicit differentiation of the inner stationarity condition (no iteration recorded);
- * {@link Adam} on Θ from Gaussian noise. The first
+ * {@link Adam} on Θ from Gaussian noise or (--init means) from the ten class means. The first
  * hypergradient is checked against central differences along a random direction. The distilled images are compared with two sets of ten real images trained
  * on the same way: the class means, and one random image per class (several draws).
  */
@@ -48,6 +49,8 @@ public final class Distillation implements Experiment {
         OptionSpec.value("steps", "N", "Adam steps on the images, in [1, 5000] (default 300; 100 with --quick)"),
         OptionSpec.value("lr", "ETA", "Adam learning rate, in [1e-5, 10] (default 0.05)"),
         OptionSpec.value("lambda", "L", "L2 strength of the inner problem, in [1e-4, 10] (default 0.1)"),
+        OptionSpec.value("init", "FROM", "start of the images: noise (Gaussian, standardized units) or means (the ten class means)"
+            + " (default noise)"),
         OptionSpec.value("seed", "S", "seed of the initial noise and of the random-image baseline (default 0)"));
   }
 
@@ -58,6 +61,9 @@ public final class Distillation implements Experiment {
     double lr = options.getDoubleInRange("lr", 0.05, 1e-5, 10);
     double lambda = options.getDoubleInRange("lambda", 0.1, 1e-4, 10);
     long seed = options.getLong("seed", 0);
+    String init = options.getString("init", "noise");
+    if (!init.equals("noise") && !init.equals("means"))
+      throw new UsageException("--init must be noise or means, got '" + init + "'");
     Digits digits = Digits.load(output);
     Tensor X = digits.train().X(), Xt = digits.validation().X();
     int[] y = Digits.labels(digits.train().y()), yt = Digits.labels(digits.validation().y());
@@ -67,7 +73,9 @@ public final class Distillation implements Experiment {
 
     Problem problem = new Problem(X, y, k, lambda, true);
     Random rng = new Random(seed);
-    Tensor theta = Tensor.randn(rng, k, d);
+    Tensor means = classMeans(X, y, k);
+    Tensor noise = Tensor.randn(rng, k, d); // drawn in both cases, so that the random-image draws do not depend on --init
+    Tensor theta = init.equals("means") ? means : noise;
     Adam adam = new Adam(lr, theta);
     double[] lossPath = new double[steps + 1], accPath = new double[steps + 1];
     Table progressTable = new Table("step", "outer_loss (train)", "test_accuracy", "inner L-BFGS iterations");
@@ -92,7 +100,6 @@ public final class Distillation implements Experiment {
     output.table(progressTable);
 
     // baselines: the same inner problem trained on ten real training images
-    Tensor means = classMeans(X, y, k);
     Baseline distilled = Baseline.of(problem, theta, Xt, yt);
     Baseline meanImages = Baseline.of(problem, means, Xt, yt);
     Tensor firstDraw = null;
@@ -108,7 +115,8 @@ public final class Distillation implements Experiment {
     double randomMin = java.util.Arrays.stream(drawAcc).min().orElseThrow();
     double randomMax = java.util.Arrays.stream(drawAcc).max().orElseThrow();
     Table compare = new Table("trained on 10 images", "outer_loss (train)", "test_accuracy");
-    compare.row("distilled (" + steps + " Adam steps)", distilled.outerLoss(), distilled.testAccuracy());
+    compare.row("distilled (" + steps + " Adam steps from " + init + ")",
+        distilled.outerLoss(), distilled.testAccuracy());
     compare.row("class means", meanImages.outerLoss(), meanImages.testAccuracy());
     compare.row(String.format(Locale.ROOT, "random image per class (mean of %d draws; accuracy %.3f–%.3f)", RANDOM_DRAWS,
         randomMin, randomMax), randomLoss, randomAcc);
@@ -124,6 +132,7 @@ public final class Distillation implements Experiment {
         .horizontalLine(randomLoss, "random real images (mean)");
     Plot imagePlot = imageGrid(digits.standardizer(), theta, means, firstDraw, k);
     JsonObject json = new JsonObject().put("steps", steps).put("learning_rate", lr).put("lambda", lambda).put("seed", seed)
+        .put("init", init)
         .put("outer_loss", lossPath).put("test_accuracy", accPath)
         .put("distilled_test_accuracy", distilled.testAccuracy()).put("distilled_outer_loss", distilled.outerLoss())
         .put("class_means_test_accuracy", meanImages.testAccuracy()).put("class_means_outer_loss", meanImages.outerLoss())

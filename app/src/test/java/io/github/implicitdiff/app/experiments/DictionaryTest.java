@@ -15,6 +15,46 @@ import org.junit.jupiter.api.io.TempDir;
 class DictionaryTest {
   private static final double LAMBDA = 0.3, EPSILON = 0.05, MU = 0.01;
 
+  /**
+   * ⟨grads, u⟩ against central differences of {@code values} (cold, tight solves, no derivative) at p along
+   * {@code directions} random unit directions u, of (D̃, w, b) together in the first half and of D̃ alone in the second.
+   * The codes are piecewise smooth in D (the support changes where a |∇_i f| reaches λ): p is checked to sit at
+   * least 1e-3 ≫ h = 1e-5 from such a point (every nonzero |α*| and every λ − |∇_i f| off the support), and the
+   * support at p ± hu is checked to equal the one at p, so the differences see one smooth piece.
+   */
+  private static void assertMatchesCentralDifferences(Tiny tiny, TaskDrivenLoss values, Tensor[] p, Tensor[] grads, Random rng,
+      int directions) {
+    double[] margin = new double[1];
+    double[] support = tiny.support(values.dictionary(p[0]), margin);
+    int nonzero = (int) java.util.Arrays.stream(support).sum();
+    assertTrue(nonzero > 6 && nonzero < 30, "a mixed support: " + nonzero + " of 36");
+    assertTrue(margin[0] > 1e-3, "distance to a support change: " + margin[0]); // measured 4.7e-3 (unit atoms)
+    double h = 1e-5;
+    for (int r = 0; r < directions; r++) {
+      boolean dictionaryOnly = r >= directions / 2;
+      Tensor[] u = new Tensor[3];
+      double norm = 0;
+      for (int i = 0; i < 3; i++) {
+        u[i] = dictionaryOnly && i > 0 ? Tensor.zerosLike(p[i]) : Tensor.randn(rng, p[i].shape());
+        norm += u[i].square().sum().item();
+      }
+      double ad = 0;
+      Tensor[] plus = new Tensor[3], minus = new Tensor[3];
+      for (int i = 0; i < 3; i++) {
+        u[i] = u[i].div(Math.sqrt(norm));
+        ad += grads[i].vdot(u[i]);
+        plus[i] = p[i].add(u[i].mul(h));
+        minus[i] = p[i].sub(u[i].mul(h));
+      }
+      double[] ignored = new double[1];
+      assertArrayEquals(support, tiny.support(values.dictionary(plus[0]), ignored), "support at +h, direction " + r);
+      assertArrayEquals(support, tiny.support(values.dictionary(minus[0]), ignored), "support at −h, direction " + r);
+      double fd = (values.apply(plus).item() - values.apply(minus).item()) / (2 * h);
+      assertTrue(Math.abs(fd) > 1e-3, "a non-trivial directional derivative: " + fd);
+      assertEquals(fd, ad, 1e-9, "direction " + r); // measured (unit atoms): at most 1.1e-11 (|ad| from 0.03 to 0.14)
+    }
+  }
+
   /** A tiny instance: 12 samples in 5 dimensions, 3 atoms, labels from a linear rule; params (D̃, w, b). */
   private record Tiny(Tensor X, Tensor y, Tensor[] params) {
     static Tiny make() {
@@ -30,8 +70,7 @@ class DictionaryTest {
     }
 
     /** The support of α*(D) (1 where nonzero) and its margin: min(min_S |α*|, min_{not S} (λ − |∇f|)). */
-    double[] support(Tensor Dtilde, double[] margin) {
-      Tensor D = SparseCoding.unitColumns(Dtilde);
+    double[] support(Tensor D, double[] margin) {
       Tensor alpha = new SparseCoding(X, LAMBDA, EPSILON, true, 1e-13).cold(1e-13).codes(D).concrete();
       Tensor grad = alpha.matmul(D.T()).sub(X).matmul(D).add(alpha.mul(EPSILON));
       double[] a = alpha.toDoubleArray(), g = grad.toDoubleArray(), s = new double[a.length];
@@ -47,10 +86,8 @@ class DictionaryTest {
   /**
    * ∇L(D̃, w, b) by implicit differentiation through FISTA (active-set-reduced system) against central differences
    * of L along random directions of all three inputs together and of D̃ alone. The values come from cold solves to
-   * 1e-13 with no derivative taken. The codes are piecewise smooth in D (the support changes where a |∇_i f| reaches
-   * λ): the instance is checked to sit at least 1e-3 ≫ h = 1e-5 from such a point (every nonzero |α*| and every λ − |∇_i f| off
-   * the support), and the support at D̃ ± hU is checked to equal the one at D̃, so the differences see one smooth
-   * piece. A wrong sign, a missing term through α* or a transposed D is off by order one.
+   * 1e-13 with no derivative taken, on one smooth piece of the codes (checked: see
+   * {@link #assertMatchesCentralDifferences}). A wrong sign, a missing term through α* or a transposed D is off by order one.
    */
   @Test
   void taskDrivenGradientMatchesCentralDifferences() {
@@ -58,36 +95,7 @@ class DictionaryTest {
     Tensor[] p = tiny.params();
     var vg = AD.valueAndGradAll(tiny.loss(true, 1e-12), p);
     TaskDrivenLoss values = tiny.loss(true, 1e-13).with(new SparseCoding(tiny.X(), LAMBDA, EPSILON, true, 1e-13).cold(1e-13));
-    double[] margin = new double[1];
-    double[] support = tiny.support(p[0], margin);
-    int nonzero = (int) java.util.Arrays.stream(support).sum();
-    assertTrue(nonzero > 6 && nonzero < 30, "a mixed support: " + nonzero + " of 36");
-    assertTrue(margin[0] > 1e-3, "distance to a support change: " + margin[0]); // measured 4.7e-3
-    double h = 1e-5;
-    Random rng = new Random(11);
-    for (int r = 0; r < 6; r++) {
-      boolean dictionaryOnly = r >= 3;
-      Tensor[] u = new Tensor[3];
-      double norm = 0;
-      for (int i = 0; i < 3; i++) {
-        u[i] = dictionaryOnly && i > 0 ? Tensor.zerosLike(p[i]) : Tensor.randn(rng, p[i].shape());
-        norm += u[i].square().sum().item();
-      }
-      double ad = 0;
-      Tensor[] plus = new Tensor[3], minus = new Tensor[3];
-      for (int i = 0; i < 3; i++) {
-        u[i] = u[i].div(Math.sqrt(norm));
-        ad += vg.grads()[i].vdot(u[i]);
-        plus[i] = p[i].add(u[i].mul(h));
-        minus[i] = p[i].sub(u[i].mul(h));
-      }
-      double[] ignored = new double[1];
-      assertArrayEquals(support, tiny.support(plus[0], ignored), "support at +h, direction " + r);
-      assertArrayEquals(support, tiny.support(minus[0], ignored), "support at −h, direction " + r);
-      double fd = (values.apply(plus).item() - values.apply(minus).item()) / (2 * h);
-      assertTrue(Math.abs(fd) > 1e-3, "a non-trivial directional derivative: " + fd);
-      assertEquals(fd, ad, 1e-9, "direction " + r); // measured: at most 1.1e-11 (|ad| from 0.03 to 0.14)
-    }
+    assertMatchesCentralDifferences(tiny, values, p, vg.grads(), new Random(11), 6);
   }
 
   /**
@@ -110,6 +118,56 @@ class DictionaryTest {
       assertTrue(gFull[i].sub(gUnrolled[i]).norm2() < 1e-8 * scale, "full vs unrolled, input " + i + ": "
           + gFull[i].sub(gUnrolled[i]).norm2()); // measured at most 4e-11 relative
     }
+  }
+
+  /**
+   * The paper's parametrization (D = D̃ with columns in the unit ball) with the penalty (ν/2)‖D‖²_F: its gradient
+   * against central differences along random directions of (D̃, w, b) and of D̃ alone, at atoms of norm 0.9 (inside the
+   * ball, where the projection is the identity), on one smooth piece of the codes as in
+   * {@link #taskDrivenGradientMatchesCentralDifferences}; and the penalty's share of the gradient is exactly νD.
+   */
+  @Test
+  void ballDictionaryWithPenaltyGradientMatchesCentralDifferences() {
+    Tiny tiny = Tiny.make();
+    double nu = 0.3;
+    Tensor[] p = tiny.params().clone();
+    p[0] = SparseCoding.unitColumns(p[0]).mul(0.9).concrete();
+    Tensor[] g = AD.gradAll(tiny.loss(true, 1e-12).inBall(nu), p);
+    Tensor[] g0 = AD.gradAll(tiny.loss(true, 1e-12).inBall(0), p);
+    assertTrue(g[0].sub(g0[0]).sub(p[0].mul(nu)).norm2() < 1e-12 * p[0].norm2(), "the penalty adds νD to ∂L/∂D");
+    for (int i = 1; i < 3; i++) assertTrue(g[i].sub(g0[i]).norm2() < 1e-14, "and nothing to input " + i);
+    TaskDrivenLoss values = tiny.loss(true, 1e-13).with(new SparseCoding(tiny.X(), LAMBDA, EPSILON, true, 1e-13).cold(1e-13))
+        .inBall(nu);
+    assertMatchesCentralDifferences(tiny, values, p, g, new Random(13), 4);
+  }
+
+  /** Columns longer than 1 are scaled to norm 1, shorter ones kept. */
+  @Test
+  void projectionOntoTheUnitBallScalesOnlyLongColumns() {
+    Tensor D = Tensor.of(new double[][] {{2, 0.3}, {0, 0.4}});
+    Tensor P = TaskDrivenLoss.projectColumnsToBall(D);
+    assertArrayEquals(new double[] {1, 0.3, 0, 0.4}, P.toDoubleArray(), 1e-15);
+  }
+
+  /**
+   * Early stopping with the paper's ball constraint and ν: the kept step is the one with the smallest held-out loss,
+   * the task-driven training sees 228 of the 285 training samples.
+   */
+  @Test
+  void earlyStoppingKeepsTheStepWithTheSmallestHeldOutLoss(@TempDir Path dir) throws Exception {
+    Path json = dir.resolve("e.json");
+    CommandLineRun r = CommandLineRun.run(json, "run", "dictionary", "--quick", "--steps", "12", "--atom-norm", "ball", "--nu",
+        "0.01", "--early-stop", "0.2", "--json", json.toString(), "--quiet");
+    assertEquals(0, r.code(), r.err());
+    assertEquals("ball", r.json().get("atom_norm"));
+    assertEquals(228, (int) r.number("fit_samples"));
+    List<Double> validation = r.numbers("validation_loss");
+    assertEquals(13, validation.size());
+    int kept = (int) r.number("early_stop_step");
+    assertEquals(validation.stream().mapToDouble(Double::doubleValue).min().orElseThrow(), validation.get(kept), 0);
+    assertEquals(r.numbers("outer_loss").get(kept), r.number("task_driven_outer_loss"), 1e-12);
+    assertTrue(r.number("fd_relative_difference") < 1e-5);
+    assertTrue(r.number("task_driven_test_auc") > 0.97);
   }
 
   /** The unit-column map and the reconstruction loss's envelope gradient against central differences of min_α. */
@@ -189,7 +247,9 @@ class DictionaryTest {
   @Test
   void badOptionValuesEndInOneLine() throws Exception {
     CommandLineRun.assertEachEndsInOneLine("dictionary", Map.of("--atoms", "1", "--lambda", "0", "--epsilon", "2",
-        "--steps", "0", "--lr", "-1", "--mu", "-0.5"));
+        "--steps", "0", "--lr", "-1", "--mu", "-0.5", "--atom-norm", "sphere", "--nu", "-1", "--early-stop", "0.05"));
+    CommandLineRun.assertEachEndsInOneLine("dictionary", Map.of("--nu", "11", "--early-stop", "0.6"));
+    CommandLineRun.assertUsageErrorNaming("--nu", "run", "dictionary", "--nu", "0.1"); // unit atoms: ‖D‖²_F is constant
     CommandLineRun nan = CommandLineRun.run(null, "run", "dictionary", "--lambda", "abc");
     assertEquals(2, nan.code());
     assertTrue(nan.err().contains("--lambda") && nan.err().strip().lines().count() == 1, nan.err());
