@@ -64,7 +64,7 @@ public final class Preconditioners {
    * @throws IllegalArgumentException if the lists are empty or differ in length, or some sᵀy ≤ 0
    * @throws ShapeException if the pairs differ in size
    */
-  public static Preconditioner lbfgs(java.util.List<Tensor> s, java.util.List<Tensor> y) {
+  public static LbfgsPreconditioner lbfgs(java.util.List<Tensor> s, java.util.List<Tensor> y) {
     return new LbfgsPreconditioner(s, y);
   }
 }

@@ -1,5 +1,6 @@
 package io.github.implicitdiff.solver;
 
+import io.github.implicitdiff.linalg.LbfgsPreconditioner;
 import io.github.implicitdiff.linalg.LinearSolver;
 import io.github.implicitdiff.linalg.Preconditionable;
 import io.github.implicitdiff.linalg.Preconditioners;
@@ -120,6 +121,7 @@ public final class LBFGS extends SmoothMinimizer<LBFGS> {
   private LinearSolver backwardSolver(TwoLoop run) {
     LinearSolver solver = linearSolver();
     if (!curvaturePreconditioner || run == null || run.pairs.isEmpty() || !(solver instanceof Preconditionable p)) return solver;
+    if (run.concretePairs != null) return p.withPreconditioner(run.concretePairs);
     List<Tensor> s = new ArrayList<>(), y = new ArrayList<>();
     for (var pairs = run.pairs.descendingIterator(); pairs.hasNext(); ) { // oldest first
       TwoLoop.Pair pair = pairs.next();
@@ -143,22 +145,22 @@ public final class LBFGS extends SmoothMinimizer<LBFGS> {
      * avoids ~60 tensor allocations per iteration. The tensor code stays the reference (and the path when traced).
      */
     private Tensor concreteDirection(Tensor g) {
-      List<Tensor> s = new ArrayList<>(pairs.size()), y = new ArrayList<>(pairs.size());
-      for (var oldestFirst = pairs.descendingIterator(); oldestFirst.hasNext(); ) {
-        Pair pair = oldestFirst.next();
-        s.add(pair.s());
-        y.add(pair.y());
-      }
-      return Preconditioners.lbfgs(s, y).apply(g).neg();
+      return concretePairs.apply(g).neg();
     }
 
     private final Deque<Pair> pairs = new ArrayDeque<>();
+    /**
+     * The same pairs as arrays, followed pair by pair with {@link LbfgsPreconditioner#append} while every pair is
+     * concrete ({@code null} otherwise). Rebuilding it from {@code pairs} at every iteration copied and checked all
+     * m pairs each time: 45% of the CPU samples of iMAML's inner solves (1761 parameters, m = 10).
+     */
+    private LbfgsPreconditioner concretePairs;
 
     @Override
     public Tensor direction(Point p, int k) {
       Tensor q = p.grad();
       if (pairs.isEmpty()) return q.neg();
-      if (!q.isTraced() && pairs.stream().noneMatch(Pair::traced)) return concreteDirection(q);
+      if (!q.isTraced() && concretePairs != null) return concreteDirection(q);
       Tensor[] alphas = new Tensor[pairs.size()];
       int i = 0;
       for (Pair pair : pairs) { // newest to oldest
@@ -189,13 +191,19 @@ public final class LBFGS extends SmoothMinimizer<LBFGS> {
       Tensor s = step.point().x().sub(from.x()), y = step.point().grad().sub(from.grad());
       double sy = s.vdot(y);
       if (!(sy > 1e-10 * s.norm2() * y.norm2())) return;
-      pairs.addFirst(new Pair(s, y, s.mul(y).sum().reciprocal()));
+      Pair pair = new Pair(s, y, s.mul(y).sum().reciprocal());
+      boolean concrete = !pair.traced() && (pairs.isEmpty() || concretePairs != null);
+      pairs.addFirst(pair);
       if (pairs.size() > memory) pairs.removeLast();
+      if (!concrete) concretePairs = null;
+      else if (pairs.size() == 1) concretePairs = Preconditioners.lbfgs(List.of(s), List.of(y));
+      else concretePairs = concretePairs.append(s, y, memory);
     }
 
     @Override
     public void reset() {
       pairs.clear();
+      concretePairs = null;
     }
   }
 }

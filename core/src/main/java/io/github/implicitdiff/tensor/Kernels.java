@@ -41,25 +41,55 @@ final class Kernels {
     return r;
   }
 
-  /** Flat source offsets of every element of {@code out} read from a tensor of {@code shape}. */
-  static int[] broadcastIndex(int[] shape, int[] out) {
-    int n = Shapes.size(out);
-    int[] idx = new int[n];
-    int[] st = broadcastStrides(shape, out);
-    int nd = out.length;
-    int[] counter = new int[nd];
-    int off = 0;
-    for (int k = 0; k < n; k++) {
-      idx[k] = off;
-      for (int d = nd - 1; d >= 0; d--) {
+  /**
+   * Walks a broadcast output shape block by block, a block being its last two dimensions (rows × length),
+   * and keeps for each operand the flat offset at which the current block starts and its strides along a
+   * block's rows and columns (0 where the operand is broadcast). The loops read the operands in place, in
+   * two tight nested loops per block, so no broadcast copy or per-element index array is allocated: only
+   * these few arrays of the rank's length.
+   */
+  static final class Blocks {
+    private final int[] out;
+    private final int[][] strides;
+    private final int[] counter;
+    /** Per operand, the flat offset of the current block's first element. */
+    final int[] at;
+    /** Elements per row (1 for a 0-d output), rows per block (1 below two dimensions), number of blocks. */
+    final int length, rows, count;
+
+    /** Blocks of {@code out}, read from operands of the given shapes (each broadcasting to {@code out}). */
+    Blocks(int[] out, int[]... shapes) {
+      this.out = out;
+      strides = new int[shapes.length][];
+      for (int k = 0; k < shapes.length; k++) strides[k] = broadcastStrides(shapes[k], out);
+      counter = new int[out.length];
+      at = new int[shapes.length];
+      int nd = out.length;
+      length = nd == 0 ? 1 : out[nd - 1];
+      rows = nd < 2 ? 1 : out[nd - 2];
+      count = length == 0 || rows == 0 ? 0 : Shapes.size(out) / (length * rows);
+    }
+
+    /** Operand {@code k}'s stride along a row. */
+    int step(int k) {
+      return out.length == 0 ? 0 : strides[k][out.length - 1];
+    }
+
+    /** Operand {@code k}'s stride from one row of a block to the next. */
+    int rowStep(int k) {
+      return out.length < 2 ? 0 : strides[k][out.length - 2];
+    }
+
+    /** Moves {@link #at} to the next block. */
+    void next() {
+      for (int d = out.length - 3; d >= 0; d--) {
         counter[d]++;
-        off += st[d];
-        if (counter[d] < out[d]) break;
-        off -= st[d] * out[d];
+        for (int k = 0; k < at.length; k++) at[k] += strides[k][d];
+        if (counter[d] < out[d]) return;
+        for (int k = 0; k < at.length; k++) at[k] -= strides[k][d] * out[d];
         counter[d] = 0;
       }
     }
-    return idx;
   }
 
   /** a read as shape {@code out}; a itself (no copy) when the shapes already agree. */
@@ -69,8 +99,11 @@ final class Kernels {
     double[] d = new double[Shapes.size(out)];
     if (s.length == 1) Arrays.fill(d, s[0]);
     else {
-      int[] idx = broadcastIndex(a.shapeRef(), out);
-      for (int k = 0; k < d.length; k++) d[k] = s[idx[k]];
+      Blocks blocks = new Blocks(out, a.shapeRef());
+      int m = blocks.rows, n = blocks.length, u = blocks.step(0), ru = blocks.rowStep(0);
+      for (int blk = 0, k = 0; blk < blocks.count; blk++, blocks.next())
+        for (int i = 0, o = blocks.at[0]; i < m; i++, o += ru)
+          for (int j = 0; j < n; j++) d[k++] = s[o + j * u];
     }
     return Tensor.wrap(d, out.clone());
   }
@@ -80,42 +113,12 @@ final class Kernels {
   static Tensor binary(Bin op, Tensor a, Tensor b) {
     int[] sa = a.shapeRef(), sb = b.shapeRef();
     double[] x = a.values(), y = b.values();
-    if (Arrays.equals(sa, sb)) {
-      double[] d = new double[x.length];
-      switch (op) {
-        case ADD: for (int i = 0; i < d.length; i++) d[i] = x[i] + y[i]; break;
-        case SUB: for (int i = 0; i < d.length; i++) d[i] = x[i] - y[i]; break;
-        case MUL: for (int i = 0; i < d.length; i++) d[i] = x[i] * y[i]; break;
-        case DIV: for (int i = 0; i < d.length; i++) d[i] = x[i] / y[i]; break;
-        default: for (int i = 0; i < d.length; i++) d[i] = apply(op, x[i], y[i]);
-      }
-      return Tensor.wrap(d, sa.clone());
-    }
+    if (Arrays.equals(sa, sb)) return Tensor.wrap(row(op, x, 0, 1, y, 0, 1, new double[x.length], 0, x.length), sa.clone());
     // a one-element operand of no higher rank broadcasts without index arithmetic
-    if (y.length == 1 && sb.length <= sa.length) {
-      double[] d = new double[x.length];
-      double c = y[0];
-      switch (op) {
-        case ADD: for (int i = 0; i < d.length; i++) d[i] = x[i] + c; break;
-        case SUB: for (int i = 0; i < d.length; i++) d[i] = x[i] - c; break;
-        case MUL: for (int i = 0; i < d.length; i++) d[i] = x[i] * c; break;
-        case DIV: for (int i = 0; i < d.length; i++) d[i] = x[i] / c; break;
-        default: for (int i = 0; i < d.length; i++) d[i] = apply(op, x[i], c);
-      }
-      return Tensor.wrap(d, sa.clone());
-    }
-    if (x.length == 1 && sa.length <= sb.length) {
-      double[] d = new double[y.length];
-      double c = x[0];
-      switch (op) {
-        case ADD: for (int i = 0; i < d.length; i++) d[i] = c + y[i]; break;
-        case SUB: for (int i = 0; i < d.length; i++) d[i] = c - y[i]; break;
-        case MUL: for (int i = 0; i < d.length; i++) d[i] = c * y[i]; break;
-        case DIV: for (int i = 0; i < d.length; i++) d[i] = c / y[i]; break;
-        default: for (int i = 0; i < d.length; i++) d[i] = apply(op, c, y[i]);
-      }
-      return Tensor.wrap(d, sb.clone());
-    }
+    if (y.length == 1 && sb.length <= sa.length)
+      return Tensor.wrap(row(op, x, 0, 1, y, 0, 0, new double[x.length], 0, x.length), sa.clone());
+    if (x.length == 1 && sa.length <= sb.length)
+      return Tensor.wrap(row(op, x, 0, 0, y, 0, 1, new double[y.length], 0, y.length), sb.clone());
     int[] out = Shapes.broadcast(op.label, sa, sb);
     double[] d = new double[Shapes.size(out)];
     // Row broadcast (m, n) op (n,) is common: inner loop over the last dimension.
@@ -126,14 +129,54 @@ final class Kernels {
         for (int j = 0; j < n; j++) d[r + j] = apply(op, x[r + j], y[j]);
       return Tensor.wrap(d, out);
     }
-    int[] ia = broadcastIndex(sa, out), ib = broadcastIndex(sb, out);
-    for (int k = 0; k < d.length; k++) d[k] = apply(op, x[ia[k]], y[ib[k]]);
+    Blocks blocks = new Blocks(out, sa, sb);
+    int m = blocks.rows, n = blocks.length, ua = blocks.step(0), ub = blocks.step(1), ra = blocks.rowStep(0), rb = blocks.rowStep(1);
+    for (int blk = 0, k = 0; blk < blocks.count; blk++, blocks.next())
+      for (int i = 0, ia = blocks.at[0], ib = blocks.at[1]; i < m; i++, ia += ra, ib += rb, k += n) {
+        if (n >= 8) row(op, x, ia, ua, y, ib, ub, d, k, n); // long rows: the loops of the common operations
+        else for (int j = 0; j < n; j++) d[k + j] = apply(op, x[ia + j * ua], y[ib + j * ub]);
+      }
     return Tensor.wrap(d, out);
   }
 
   private static boolean allOnesBeforeLast(int[] s) {
     for (int i = 0; i < s.length - 1; i++) if (s[i] != 1) return false;
     return true;
+  }
+
+  /**
+   * d[k + j] = x[ia + j·ua] op y[ib + j·ub] for j &lt; n, the strides being 0 (a broadcast value) or 1; the
+   * common operations get a loop of their own (one the JIT vectorizes when both strides are 1). Returns d.
+   */
+  private static double[] row(Bin op, double[] x, int ia, int ua, double[] y, int ib, int ub, double[] d, int k, int n) {
+    if (ua == 1 && ub == 1) {
+      switch (op) {
+        case ADD: for (int j = 0; j < n; j++) d[k + j] = x[ia + j] + y[ib + j]; break;
+        case SUB: for (int j = 0; j < n; j++) d[k + j] = x[ia + j] - y[ib + j]; break;
+        case MUL: for (int j = 0; j < n; j++) d[k + j] = x[ia + j] * y[ib + j]; break;
+        case DIV: for (int j = 0; j < n; j++) d[k + j] = x[ia + j] / y[ib + j]; break;
+        default: for (int j = 0; j < n; j++) d[k + j] = apply(op, x[ia + j], y[ib + j]);
+      }
+    } else if (ub == 0) {
+      double c = y[ib];
+      switch (op) {
+        case ADD: for (int j = 0; j < n; j++) d[k + j] = x[ia + j * ua] + c; break;
+        case SUB: for (int j = 0; j < n; j++) d[k + j] = x[ia + j * ua] - c; break;
+        case MUL: for (int j = 0; j < n; j++) d[k + j] = x[ia + j * ua] * c; break;
+        case DIV: for (int j = 0; j < n; j++) d[k + j] = x[ia + j * ua] / c; break;
+        default: for (int j = 0; j < n; j++) d[k + j] = apply(op, x[ia + j * ua], c);
+      }
+    } else {
+      double c = x[ia];
+      switch (op) {
+        case ADD: for (int j = 0; j < n; j++) d[k + j] = c + y[ib + j]; break;
+        case SUB: for (int j = 0; j < n; j++) d[k + j] = c - y[ib + j]; break;
+        case MUL: for (int j = 0; j < n; j++) d[k + j] = c * y[ib + j]; break;
+        case DIV: for (int j = 0; j < n; j++) d[k + j] = c / y[ib + j]; break;
+        default: for (int j = 0; j < n; j++) d[k + j] = apply(op, c, y[ib + j]);
+      }
+    }
+    return d;
   }
 
   static double apply(Bin op, double x, double y) {
@@ -380,9 +423,12 @@ final class Kernels {
       return Tensor.wrap(d, out);
     }
     int[] keep = Shapes.reduced(s, axes, true);
-    int[] idx = broadcastIndex(keep, s);
     double[] d = new double[Shapes.size(keep)];
-    for (int k = 0; k < x.length; k++) d[idx[k]] += x[k];
+    Blocks blocks = new Blocks(s, keep); // blocks of x; at[0]: where the block's values add up in d
+    int m = blocks.rows, n = blocks.length, u = blocks.step(0), ru = blocks.rowStep(0);
+    for (int blk = 0, k = 0; blk < blocks.count; blk++, blocks.next())
+      for (int i = 0, o = blocks.at[0]; i < m; i++, o += ru)
+        for (int j = 0; j < n; j++) d[o + j * u] += x[k++];
     return Tensor.wrap(d, out);
   }
 
@@ -394,16 +440,19 @@ final class Kernels {
   static Tensor extremum(Tensor a, int[] axes, boolean keepDims, boolean max) {
     int[] s = a.shapeRef();
     int[] keep = Shapes.reduced(s, axes, true);
-    int[] idx = broadcastIndex(keep, s);
     double[] x = a.values();
     double[] d = new double[Shapes.size(keep)];
     Arrays.fill(d, max ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY);
-    for (int k = 0; k < x.length; k++) {
-      double v = x[k];
-      int j = idx[k];
-      if (Double.isNaN(v)) d[j] = v;
-      else if (max ? v > d[j] : v < d[j]) d[j] = v;
-    }
+    Blocks blocks = new Blocks(s, keep); // blocks of x; at[0]: where the block's extrema go in d
+    int m = blocks.rows, n = blocks.length, u = blocks.step(0), ru = blocks.rowStep(0);
+    for (int blk = 0, k = 0; blk < blocks.count; blk++, blocks.next())
+      for (int i = 0, o = blocks.at[0]; i < m; i++, o += ru)
+        for (int q = 0; q < n; q++) {
+          double v = x[k++];
+          int j = o + q * u;
+          if (Double.isNaN(v)) d[j] = v;
+          else if (max ? v > d[j] : v < d[j]) d[j] = v;
+        }
     return Tensor.wrap(d, Shapes.reduced(s, axes, keepDims));
   }
 

@@ -499,10 +499,10 @@ public class Tensor {
     if (Arrays.equals(target, shape)) return this;
     if (!Shapes.broadcastsTo(target, shape))
       throw new ShapeException("sumTo: shape " + shapeString() + " cannot be summed to " + Shapes.str(target));
-    int lead = shape.length - target.length;
-    int[] axes = java.util.stream.IntStream.range(0, shape.length)
-        .filter(i -> i < lead || (target[i - lead] == 1 && shape[i] != 1)).toArray();
-    Tensor s = axes.length == 0 ? this : sum(axes, true);
+    int lead = shape.length - target.length, count = 0;
+    int[] axes = new int[shape.length]; // a plain loop: this runs in every broadcasting VJP
+    for (int i = 0; i < shape.length; i++) if (i < lead || (target[i - lead] == 1 && shape[i] != 1)) axes[count++] = i;
+    Tensor s = count == 0 ? this : sum(Arrays.copyOf(axes, count), true);
     return s.reshape(target);
   }
 

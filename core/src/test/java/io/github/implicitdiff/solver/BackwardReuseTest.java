@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.github.implicitdiff.autodiff.AD;
 import io.github.implicitdiff.implicit.ImplicitDiagnostics;
 import io.github.implicitdiff.implicit.ImplicitOptions;
+import io.github.implicitdiff.linalg.LbfgsPreconditioner;
 import io.github.implicitdiff.linalg.LinearOperator;
 import io.github.implicitdiff.linalg.LinearSolution;
 import io.github.implicitdiff.linalg.LinearSolver;
@@ -14,6 +15,8 @@ import io.github.implicitdiff.linalg.Preconditioner;
 import io.github.implicitdiff.linalg.Preconditioners;
 import io.github.implicitdiff.linalg.WarmStartedSolver;
 import io.github.implicitdiff.loss.Losses;
+import io.github.implicitdiff.tensor.NonFiniteException;
+import io.github.implicitdiff.tensor.ShapeException;
 import io.github.implicitdiff.tensor.Tensor;
 import java.util.List;
 import java.util.Random;
@@ -144,6 +147,38 @@ class BackwardReuseTest {
       assertTrue(r.vdot(H.apply(r)) > 0, "rᵀHr > 0");
       Tensor q = Tensor.randn(rng, 8);
       assertEquals(q.vdot(H.apply(r)), r.vdot(H.apply(q)), 1e-10, "symmetric");
+    }
+  }
+
+  /** Following a run pair by pair gives the preconditioner built from the kept pairs, to the bit. */
+  @Test
+  void lbfgsPreconditionerAppendEqualsBuildingFromTheKeptPairs() {
+    Random rng = new Random(5);
+    Tensor M = Tensor.randn(rng, 7, 7), A = M.matmul(M.T()).add(Tensor.eye(7));
+    for (int memory : new int[] {1, 2, 4}) {
+      List<Tensor> s = new java.util.ArrayList<>(), y = new java.util.ArrayList<>();
+      LbfgsPreconditioner followed = null;
+      for (int k = 0; k < 7; k++) {
+        Tensor sk = Tensor.randn(rng, 7), yk = A.matmul(sk);
+        s.add(sk);
+        y.add(yk);
+        if (s.size() > memory) {
+          s.remove(0);
+          y.remove(0);
+        }
+        followed = followed == null ? Preconditioners.lbfgs(List.of(sk), List.of(yk)) : followed.append(sk, yk, memory);
+        LbfgsPreconditioner built = Preconditioners.lbfgs(s, y);
+        assertEquals(s.size(), followed.pairs());
+        Tensor r = Tensor.randn(rng, 7);
+        assertArrayEquals(built.apply(r).toDoubleArray(), followed.apply(r).toDoubleArray(), 0, "memory " + memory + ", pair " + k);
+      }
+      LbfgsPreconditioner last = followed;
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> last.append(Tensor.ones(7), Tensor.ones(7).neg(), memory));
+      assertTrue(e.getMessage().contains("sᵀy"), e.getMessage());
+      assertThrows(NonFiniteException.class, () -> last.append(Tensor.full(Double.NaN, 7), Tensor.ones(7), memory));
+      assertThrows(ShapeException.class, () -> last.append(Tensor.ones(6), Tensor.ones(6), memory));
+      assertThrows(IllegalArgumentException.class, () -> last.append(Tensor.ones(7), Tensor.ones(7), 0));
     }
   }
 
