@@ -1,6 +1,7 @@
 package io.github.implicitdiff.autodiff;
 
 import io.github.implicitdiff.tensor.Primitive;
+import io.github.implicitdiff.tensor.Scatter;
 import io.github.implicitdiff.tensor.Tensor;
 import io.github.implicitdiff.tensor.Trace;
 import io.github.implicitdiff.tensor.Tracer;
@@ -64,9 +65,14 @@ final class ReverseTrace implements Trace {
     return x instanceof ReverseTracer t && t.trace() == this ? t.id : -1;
   }
 
-  /** Cotangents of {@code inputs} given cotangents {@code g} of {@code outputs} (zero where absent). */
+  /**
+   * Cotangents of {@code inputs} given cotangents {@code g} of {@code outputs} (zero where absent). A concrete
+   * cotangent of a {@link Scatter} step (a slice, a gather) is added into one buffer per input instead of being
+   * padded to the input's shape and added: the buffer joins the input's other cotangents when they are read.
+   */
   Tensor[] backward(Tensor[] outputs, Tensor[] g, Tensor[] inputs) {
     Tensor[] ct = new Tensor[nextId];
+    Scattered scattered = new Scattered(nextId);
     for (int k = 0; k < outputs.length; k++) {
       int id = idOf(outputs[k]);
       if (id >= 0 && g[k] != null) ct[id] = ct[id] == null ? g[k] : ct[id].add(g[k]);
@@ -75,9 +81,14 @@ final class ReverseTrace implements Trace {
     for (Tensor x : inputs) lowest = Math.min(lowest, Math.max(0, idOf(x)));
     for (int n = tape.size() - 1; n >= 0; n--) {
       Node node = tape.get(n);
-      Tensor gi = ct[node.outId];
+      Tensor gi = scattered.read(ct, node.outId);
       if (gi == null) continue;
       if (node.outId < lowest) break;
+      if (node.p instanceof Scatter scatter && node.inputIds.length == 1 && node.inputIds[0] >= 0 && !gi.isTraced()
+          && !node.primals[0].isTraced()) {
+        scatter.addVjpInto(gi, scattered.buffer(node.inputIds[0], node.primals[0].shape()));
+        continue;
+      }
       boolean[] needed = new boolean[node.inputIds.length];
       for (int i = 0; i < needed.length; i++) needed[i] = node.inputIds[i] >= 0;
       Tensor[] c = node.p.vjpAll(gi, needed, node.out, node.primals);
@@ -90,9 +101,39 @@ final class ReverseTrace implements Trace {
     Tensor[] r = new Tensor[inputs.length];
     for (int i = 0; i < inputs.length; i++) {
       int id = idOf(inputs[i]);
-      r[i] = id >= 0 && ct[id] != null ? ct[id] : Tensor.zerosLike(inputs[i]);
+      Tensor c = id >= 0 ? scattered.read(ct, id) : null;
+      r[i] = c != null ? c : Tensor.zerosLike(inputs[i]);
     }
     return r;
+  }
+
+  /** The per-id buffers of scattered cotangents, merged into ct[id] when that cotangent is read. */
+  private static final class Scattered {
+    private final double[][] buffers;
+    private final int[][] shapes;
+
+    Scattered(int ids) {
+      buffers = new double[ids][];
+      shapes = new int[ids][];
+    }
+
+    double[] buffer(int id, int[] shape) {
+      if (buffers[id] == null) {
+        buffers[id] = new double[io.github.implicitdiff.tensor.Shapes.size(shape)];
+        shapes[id] = shape;
+      }
+      return buffers[id];
+    }
+
+    /** ct[id] with the buffered contributions added (and the buffer released). */
+    Tensor read(Tensor[] ct, int id) {
+      if (buffers[id] != null) {
+        Tensor b = Tensor.fromArray(buffers[id], shapes[id]);
+        ct[id] = ct[id] == null ? b : ct[id].add(b);
+        buffers[id] = null;
+      }
+      return ct[id];
+    }
   }
 
   /** A value at this level, named by its position on the tape. */

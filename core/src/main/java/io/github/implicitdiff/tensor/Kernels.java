@@ -315,16 +315,34 @@ final class Kernels {
     return Tensor.wrap(d, out);
   }
 
+  /** d += {@link #unslice}(g, …) without the zero tensor: g added at the slice positions of d (shape {@code full}). */
+  static void unsliceAdd(Tensor g, int axis, int start, int step, int[] full, double[] d) {
+    int[] s = g.shapeRef();
+    int len = s[axis], o = outer(full, axis), in = inner(full, axis), n = full[axis];
+    double[] x = g.values();
+    for (int p = 0; p < o; p++)
+      for (int j = 0; j < len; j++) {
+        int src = (p * len + j) * in, dst = (p * n + start + j * step) * in;
+        for (int q = 0; q < in; q++) d[dst + q] += x[src + q];
+      }
+  }
+
   /** Transpose of {@link #take}: adds each gathered slice back at its index. */
   static Tensor untake(Tensor g, int axis, int[] idx, int[] full) {
+    double[] d = new double[Shapes.size(full)];
+    untakeAdd(g, axis, idx, full, d);
+    return Tensor.wrap(d, full.clone());
+  }
+
+  /** d += {@link #untake}(g, …): each gathered slice of g added back at its index in d (shape {@code full}). */
+  static void untakeAdd(Tensor g, int axis, int[] idx, int[] full, double[] d) {
     int o = outer(full, axis), in = inner(full, axis), n = full[axis];
-    double[] x = g.values(), d = new double[Shapes.size(full)];
+    double[] x = g.values();
     for (int p = 0; p < o; p++)
       for (int j = 0; j < idx.length; j++) {
         int src = (p * idx.length + j) * in, dst = (p * n + idx[j]) * in;
         for (int q = 0; q < in; q++) d[dst + q] += x[src + q];
       }
-    return Tensor.wrap(d, full.clone());
   }
 
   /** take_along_axis: out[p, j, q] = a[p, idx[p, j, q], q]. */

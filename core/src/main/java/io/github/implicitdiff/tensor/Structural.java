@@ -38,8 +38,9 @@ final class Structural {
   }
 
   /** x[start:stop:step] along one axis of a tensor of shape {@code full}. */
-  record Slice(int axis, int start, int stop, int step, int[] full) implements Primitive {
+  record Slice(int axis, int start, int stop, int step, int[] full) implements Scatter {
     public String name() { return "slice"; }
+    public void addVjpInto(Tensor g, double[] acc) { Kernels.unsliceAdd(g, axis, start, step, full, acc); }
     public Tensor eval(Tensor... x) { return Kernels.slice(x[0], axis, start, stop, step); }
     public Tensor jvp(int i, Tensor dxi, Tensor out, Tensor... x) { return dxi.slice(axis, start, stop, step); }
     public Tensor vjp(int i, Tensor g, Tensor out, Tensor... x) {
@@ -56,8 +57,9 @@ final class Structural {
   }
 
   /** Whole slices along {@code axis} gathered at {@code indices}. */
-  record Take(int axis, int[] indices, int[] full) implements Primitive {
+  record Take(int axis, int[] indices, int[] full) implements Scatter {
     public String name() { return "take"; }
+    public void addVjpInto(Tensor g, double[] acc) { Kernels.untakeAdd(g, axis, indices, full, acc); }
     public Tensor eval(Tensor... x) { return Kernels.take(x[0], axis, indices); }
     public Tensor jvp(int i, Tensor dxi, Tensor out, Tensor... x) { return dxi.take(indices, axis); }
     public Tensor vjp(int i, Tensor g, Tensor out, Tensor... x) { return Tensor.apply(new Untake(axis, indices, full), g); }
