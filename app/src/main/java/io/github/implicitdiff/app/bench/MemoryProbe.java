@@ -26,35 +26,30 @@ public final class MemoryProbe {
   public enum Method { IMPLICIT, UNROLLED, CHECKPOINTED }
 
   /**
-   * The ridge probe's young generation: a 2 MB eden (collections stay frequent) with two 2 MB survivor spaces, so
-   * that what lives for a few collections only (a checkpointed segment's tape, 1.4 MB at 1000×200 and K = 1000) dies
-   * there. With {@link #inChildJvm}'s 100 KB survivors it is promoted and counted as live until a full collection:
-   * the checkpointed method measured 35 MB that way, against 1.6 MB actually reachable.
+   * Every probe's young generation: a 2 MB eden (collections stay frequent) with two 2 MB survivor spaces, so that
+   * what lives for a few collections only (a checkpointed segment's tape, 1.4 MB at 1000×200 and K = 1000; a
+   * solver's working set) dies there. With a 1 MB young generation (100 KB survivors) it was promoted and counted as
+   * live until a full collection: the checkpointed ridge method measured 35 MB that way against 1.6 MB reachable,
+   * and the SAVI implicit step 25 MB against 3.1 MB.
    */
-  private static final List<String> RIDGE_YOUNG_GENERATION = List.of("-Xmn6m", "-XX:SurvivorRatio=1");
+  private static final List<String> YOUNG_GENERATION = List.of("-Xmn6m", "-XX:SurvivorRatio=1");
 
   /** Peak live bytes of {@code method} with K solver steps on the n×d problem (seed 0), from a child JVM. */
   public static HeapMeter.Usage measure(Method method, int n, int d, int K) {
-    return inChildJvm(RIDGE_YOUNG_GENERATION, MemoryProbe.class, method.name(), String.valueOf(n), String.valueOf(d),
-        String.valueOf(K));
+    return inChildJvm(MemoryProbe.class, method.name(), String.valueOf(n), String.valueOf(d), String.valueOf(K));
   }
 
   /**
-   * Runs {@code main} with {@code args} in a child JVM with this JVM's class path and a 1 MB young generation
-   * ({@code -XX:+UseSerialGC -Xmn1m -Xss8m}), and reads the usage its last output line reports (written by
+   * Runs {@code main} with {@code args} in a child JVM with this JVM's class path and a small young generation
+   * ({@code -XX:+UseSerialGC -Xmn6m -XX:SurvivorRatio=1 -Xss8m}: 2 MB eden, 2 MB survivors), and reads the usage its last output line reports (written by
    * {@link #report}).
    *
    * @throws IllegalStateException if the child cannot start or fails
    */
   public static HeapMeter.Usage inChildJvm(Class<?> main, String... args) {
-    return inChildJvm(List.of("-Xmn1m"), main, args);
-  }
-
-  /** {@link #inChildJvm(Class, String...)} with the given young-generation flags instead of {@code -Xmn1m}. */
-  static HeapMeter.Usage inChildJvm(List<String> youngGeneration, Class<?> main, String... args) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>(List.of(java, "-XX:+UseSerialGC"));
-    cmd.addAll(youngGeneration);
+    cmd.addAll(YOUNG_GENERATION);
     cmd.addAll(List.of("-Xss8m", "-cp", System.getProperty("java.class.path"), main.getName()));
     cmd.addAll(List.of(args));
     try {

@@ -8,7 +8,7 @@ import java.util.Random;
 
 /**
  * Peak extra heap of one DEQ training gradient (loss and ∇ in every parameter on one minibatch), measured in a
- * child JVM with a 1 MB young generation ({@link MemoryProbe#inChildJvm}). The minibatch is Gaussian (B×64,
+ * child JVM with a small young generation ({@link MemoryProbe#inChildJvm}). The minibatch is Gaussian (B×64,
  * labels i mod 10) and the parameters are {@link DeqModel#init} with the seed: the memory of a step depends on
  * the shapes and the iteration counts, not on the data. {@link #measure} starts the child; {@link #main} is it.
  */

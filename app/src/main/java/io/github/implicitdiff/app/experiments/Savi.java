@@ -102,10 +102,9 @@ public final class Savi implements Experiment {
 
     Map<SaviTraining.Method, HeapMeter.Usage> heap = new EnumMap<>(SaviTraining.Method.class);
     if (!quick) {
-      output.note("peak extra heap of one training step: measured in child JVMs (1 MB young generation) on a noise minibatch of "
-        + "the same size at the initial parameters; live peak (sampled peak, garbage included, when no collection happened). An "
-        + "upper bound for the refining steps: with a 1 MB young generation their short-lived temporaries are promoted and count "
-        + "until the next full collection, so the figure grows with what a step allocates, not only with what it keeps");
+      output.note("peak extra heap of one training step: measured in child JVMs (2 MB eden, 2 MB survivor spaces, so that a"
+        + " step's short-lived temporaries die young instead of being promoted and counted) on a noise minibatch of the same"
+        + " size at the initial parameters; live peak (sampled peak, garbage included, when no collection happened)");
       for (SaviTraining.Method m : SaviTraining.Method.values())
         heap.put(m, SaviMemoryProbe.measure(m, batch, samples, latent, gamma, unrolledSteps, seed));
     }

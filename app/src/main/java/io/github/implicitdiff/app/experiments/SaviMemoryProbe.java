@@ -8,7 +8,7 @@ import java.util.Random;
 
 /**
  * Peak extra heap of one {@link Savi} training gradient ({@link SaviTraining#loss} and its gradient in every
- * parameter on one minibatch), measured in a child JVM with a 1 MB young generation ({@link MemoryProbe#inChildJvm}).
+ * parameter on one minibatch), measured in a child JVM with a small young generation ({@link MemoryProbe#inChildJvm}).
  * The minibatch is uniform noise in [0, 1] (B×64) and the parameters are {@link VaeModel#init} with the seed: the
  * memory of a step depends on the shapes and the iteration counts, and the refinement of an untrained decoder takes
  * fewer L-BFGS iterations than a trained one. {@link #measure} starts the child; {@link #main} is it.
