@@ -19,10 +19,11 @@ import java.util.function.IntConsumer;
  * hyperparameters say) map to Y = stack_b y_b. Each problem runs to its own convergence on its own thread,
  * instead of a batch that iterates until its slowest member converges; a solver's diagnostics stay per problem.
  *
- * <p>Derivatives: under reverse mode each worker evaluates its problem with {@link AD#vjp} and keeps the
- * pullback, so the backward pass reuses that linearization (an implicit layer's solution, not a new solve)
- * and runs on the workers too: ∂L/∂x_b = pullback_b(∂L/∂y_b) and ∂L/∂s = Σ_b pullback_b(∂L/∂y_b). Forward
- * mode evaluates each problem's JVP on the workers (for an implicit layer: the solve again, then its tangent).
+ * <p>Derivatives: when an input is being differentiated, each worker evaluates its problem with {@link AD#vjp}
+ * and keeps the pullback, so the derivative reuses that linearization (an implicit layer's solution, not a new
+ * solve) and runs on the workers too. Reverse mode: ∂L/∂x_b = pullback_b(∂L/∂y_b) and ∂L/∂s = Σ_b
+ * pullback_b(∂L/∂y_b). Forward mode: the tangent J_b t_b = ∇_g ⟨pullback_b(g), t_b⟩ (the pullback is linear in
+ * g; for an implicit layer this is one linear solve, not a new solve of the problem).
  * When the cotangents or tangents are themselves traced (a derivative of a derivative), the rules run on the
  * calling thread in tensor operations, problem by problem, so derivatives of any order are those of the
  * sequential map. Tracing state is per thread, so f must be a pure function of its arguments: a tensor that an
@@ -88,8 +89,8 @@ public final class ParallelMap {
       if (shared[j] == null) throw new IllegalArgumentException("ParallelMap: shared input " + j + " is null");
       all[batched.length + j] = shared[j];
     }
-    boolean reverse = Arrays.stream(all).anyMatch(t -> t instanceof ReverseTrace.ReverseTracer);
-    return Tensor.apply(new Step(count, f, batched.length, reverse), all);
+    boolean traced = Arrays.stream(all).anyMatch(Tensor::isTraced);
+    return Tensor.apply(new Step(count, f, batched.length, traced), all);
   }
 
   /** The map as one primitive; {@code pullbacks} holds the linearizations of its (single) concrete evaluation. */
@@ -159,7 +160,7 @@ public final class ParallelMap {
     public Tensor[] vjpAll(Tensor g, boolean[] needed, Tensor out, Tensor... x) {
       Tensor[][] ct = new Tensor[count][];
       Pullback[] pbs = pullbacks;
-      if (pbs != null && sameConcrete(x, g)) {
+      if (pbs != null && !g.isTraced() && evaluatedHere(x)) {
         run(b -> ct[b] = pbs[b].apply(g.index(0, b)));
       } else {
         // traced cotangent or inputs (a higher derivative): the sequential map's rule, in tensor operations
@@ -181,9 +182,9 @@ public final class ParallelMap {
       return r;
     }
 
-    /** Whether the recorded pullbacks apply: concrete inputs equal to the evaluated ones and a concrete cotangent. */
-    private boolean sameConcrete(Tensor[] x, Tensor g) {
-      if (g.isTraced() || evaluatedAt == null) return false;
+    /** Whether the recorded pullbacks apply: the inputs are the concrete ones this step was evaluated at. */
+    private boolean evaluatedHere(Tensor[] x) {
+      if (evaluatedAt == null) return false;
       for (int i = 0; i < x.length; i++) if (x[i] != evaluatedAt[i] || x[i].isTraced()) return false;
       return true;
     }
@@ -199,7 +200,19 @@ public final class ParallelMap {
       }
       if (!any) return null;
       Tensor[] tangents = new Tensor[count];
-      if (concrete) {
+      Pullback[] pbs = pullbacks;
+      if (concrete && pbs != null && evaluatedHere(x)) {
+        // J_b t_b = ∇_g ⟨pullback_b(g), t_b⟩ at g = 0 (linear in g): the recorded linearization, no new solve
+        run(b -> {
+          Tensor[] tb = inputs(b, t);
+          tangents[b] = AD.grad(g -> {
+            Tensor[] c = pbs[b].apply(g);
+            Tensor s = g.sum().mul(0.0);
+            for (int i = 0; i < c.length; i++) s = s.add(c[i].mul(tb[i]).sum());
+            return s;
+          }, Tensor.zerosLike(out.index(0, b)));
+        });
+      } else if (concrete) {
         run(b -> tangents[b] = AD.jvp(problem(b), inputs(b, x), inputs(b, t)).tangent()[0]);
       } else {
         for (int b = 0; b < count; b++) tangents[b] = AD.jvp(problem(b), inputs(b, x), inputs(b, t)).tangent()[0];

@@ -79,8 +79,15 @@ class ParallelMapTest {
     Tensor X = Tensor.randn(rng, count, n), s = Tensor.randn(rng, n), v = Tensor.randn(rng, n);
     ParallelMap.Problem f = nonlinear(A, new AtomicInteger());
     TensorFunction plain = t -> loss(sequential(count, f, X, t));
-    TensorFunction parallel = t -> loss(ParallelMap.apply(count, f, new Tensor[] {X}, t));
+    AtomicInteger calls = new AtomicInteger();
+    ParallelMap.Problem counted = nonlinear(A, calls);
+    TensorFunction parallel = t -> loss(ParallelMap.apply(count, counted, new Tensor[] {X}, t));
     assertClose("jvp", AD.jvp(plain, s, v).outTangent(), AD.jvp(parallel, s, v).outTangent(), 1e-13);
+    // forward mode reuses the workers' linearizations too: each problem evaluated once
+    assertEquals(count, calls.get());
+    // and in a batched input
+    assertClose("jvp in X", AD.jvp(Xs -> loss(sequential(count, f, Xs, s)), X, X.mul(0.3)).outTangent(),
+        AD.jvp(Xs -> loss(ParallelMap.apply(count, f, new Tensor[] {Xs}, s)), X, X.mul(0.3)).outTangent(), 1e-13);
     Tensor jacobian = AD.jacobian(t -> sequential(count, f, X, t), s, AD.Mode.FORWARD);
     assertClose("forward Jacobian", jacobian,
         AD.jacobian(t -> ParallelMap.apply(count, f, new Tensor[] {X}, t), s, AD.Mode.FORWARD), 1e-13);
