@@ -36,9 +36,10 @@ import java.util.function.IntConsumer;
  * suppressed note naming the problem.
  *
  * <pre>{@code
- * // ten ridge problems with their own data and one shared λ, solved at once; the hypergradient sums theirs
- * Tensor W = ParallelMap.apply(10, (b, x) -> ridgeSolution(data[b]).apply(x[0]), new Tensor[0], lambda);
- * Tensor g = AD.grad(l -> ParallelMap.apply(10, (b, x) -> valLoss(b, ridge(b).apply(x[0])), new Tensor[0], l).sum(), lambda);
+ * // ten ridge problems, each on its own data, one shared λ: solved at once, the hypergradient summed over them
+ * // (ridge(b) is problem b's solution map from Implicit.customRoot, validationLoss(b, w) its outer loss)
+ * ParallelMap.Problem valLoss = (b, x) -> validationLoss(b, ridge(b).apply(x[0]));
+ * Tensor g = AD.grad(l -> ParallelMap.apply(10, valLoss, new Tensor[0], l).sum(), lambda);
  * }</pre>
  */
 public final class ParallelMap {
