@@ -47,9 +47,18 @@ public final class MemoryProbe {
    * @throws IllegalStateException if the child cannot start or fails
    */
   public static HeapMeter.Usage inChildJvm(Class<?> main, String... args) {
+    return inChildJvm(YOUNG_GENERATION, main, args);
+  }
+
+  /**
+   * {@link #inChildJvm(Class, String...)} with other young-generation flags: a task that allocates only a few MB
+   * sees no collection with a 2 MB eden, so its figure would be the sampled peak, garbage included; a 1 MB young
+   * generation ({@code List.of("-Xmn1m")}) collects often enough to give a live figure there.
+   */
+  public static HeapMeter.Usage inChildJvm(List<String> youngGeneration, Class<?> main, String... args) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>(List.of(java, "-XX:+UseSerialGC"));
-    cmd.addAll(YOUNG_GENERATION);
+    cmd.addAll(youngGeneration);
     cmd.addAll(List.of("-Xss8m", "-cp", System.getProperty("java.class.path"), main.getName()));
     cmd.addAll(List.of(args));
     try {

@@ -100,7 +100,7 @@ public final class Deq implements Experiment {
     Tensor Wu = unrolled.effectiveW(tu.params());
     double unrolledGap = unrolled.hidden(tu.params(), Xt).sub(implicit.hidden(tu.params(), Xt)).maxAbs();
 
-    output.note("peak extra heap of one training step: measured in two child JVMs (2 MB eden and survivors), live peak "
+    output.note("peak extra heap of one training step: measured in two child JVMs (1 MB young generation), live peak "
         + "(sampled peak, garbage included, when no collection happened)");
     HeapMeter.Usage heapImplicit = DeqMemoryProbe.measure(DeqModel.Kind.IMPLICIT, forward, batch, hidden, K, gamma, TOL_RMS, seed);
     HeapMeter.Usage heapUnrolled = DeqMemoryProbe.measure(DeqModel.Kind.UNROLLED, forward, batch, hidden, K, gamma, TOL_RMS, seed);
