@@ -53,7 +53,7 @@ final class CommandRunner {
     try {
       options = Options.parse(acceptedOptions(command), args);
     } catch (UsageException e) {
-      err.println(usagePrefix + oneLine(e));
+      err.println(usagePrefix + withoutPrefix(oneLine(e), verb, command.name()));
       return Main.EXIT_USAGE;
     }
     try {
@@ -65,10 +65,10 @@ final class CommandRunner {
       write(command, options, output, result);
       return Main.EXIT_OK;
     } catch (UsageException e) {
-      err.println(usagePrefix + oneLine(e));
+      err.println(usagePrefix + withoutPrefix(oneLine(e), verb, command.name()));
       return Main.EXIT_USAGE;
     } catch (Exception | StackOverflowError | OutOfMemoryError | AssertionError e) {
-      err.println(Main.PROGRAM + ": " + command.name() + ": " + oneLine(e));
+      err.println(Main.PROGRAM + ": " + command.name() + ": " + withoutPrefix(oneLine(e), verb, command.name()));
       if (debug) {
         e.printStackTrace(err);
       }
@@ -124,6 +124,13 @@ final class CommandRunner {
   }
 
   /** The throwable's message on one line, or its class name when it has none. */
+  /** The message without a leading "NAME: " or "VERB NAME: " that the runner's own prefix already says. */
+  static String withoutPrefix(String message, String verb, String name) {
+    for (String prefix : new String[] {verb + " " + name + ": ", name + ": "})
+      if (message.startsWith(prefix)) return message.substring(prefix.length());
+    return message;
+  }
+
   static String oneLine(Throwable e) {
     String message = e.getMessage();
     if (message == null || message.isBlank()) {

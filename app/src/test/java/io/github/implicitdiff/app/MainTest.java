@@ -45,12 +45,17 @@ class MainTest {
 
     @Override
     public List<OptionSpec> options() {
-      return List.of(OptionSpec.value("lambda", "L", "must be > 0"), OptionSpec.flag("explode", "throw"));
+      return List.of(OptionSpec.value("lambda", "L", "must be > 0"), OptionSpec.flag("explode", "throw"),
+          OptionSpec.flag("prefixed", "throw messages that already name the experiment"),
+          OptionSpec.flag("prefixed-usage", "reject an option with a message that already names the command"));
     }
 
     @Override
     public Result run(Options options, Output output) {
       double lambda = options.getPositiveDouble("lambda", 1);
+      if (options.has("prefixed")) throw new IllegalStateException(name + ": check failed");
+      if (options.has("prefixed-usage"))
+        throw new io.github.implicitdiff.app.cli.UsageException("run " + name + ": --lambda is not allowed here");
       if (options.has("explode") || name.equals("boom")) {
         throw new IllegalStateException("solver diverged\nsecond line");
       }
@@ -117,6 +122,12 @@ class MainTest {
   @Test
   void unknownCommand() {
     assertOneLineError(new Run("fly"), 2, "implicitdiff: unknown command 'fly' (commands: run, bench, list, help)");
+  }
+
+  @Test
+  void messagesThatAlreadyNameTheExperimentAreNotPrefixedTwice() {
+    assertOneLineError(new Run("run", "ridge", "--prefixed"), 1, "implicitdiff: ridge: check failed");
+    assertOneLineError(new Run("run", "ridge", "--prefixed-usage"), 2, "implicitdiff: run ridge: --lambda is not allowed here");
   }
 
   @Test
