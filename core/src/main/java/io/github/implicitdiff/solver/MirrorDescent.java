@@ -2,6 +2,7 @@ package io.github.implicitdiff.solver;
 
 import io.github.implicitdiff.implicit.Optimality;
 import io.github.implicitdiff.optimality.Objective;
+import io.github.implicitdiff.projection.Projection;
 import io.github.implicitdiff.tensor.Tensor;
 
 /**
@@ -27,30 +28,52 @@ import io.github.implicitdiff.tensor.Tensor;
  * }</pre>
  */
 public final class MirrorDescent extends Optimizer<MirrorDescent> {
+  private static final Tensor[] UNIT_SIZE = {Tensor.scalar(1)};
   private final Objective f;
   private final StepSize stepSize;
+  private final boolean projectedGradientCondition;
 
-  private MirrorDescent(OptimizerSettings settings, Objective f, StepSize stepSize) {
+  private MirrorDescent(OptimizerSettings settings, Objective f, StepSize stepSize, boolean projectedGradientCondition) {
     super(settings);
     this.f = f;
     this.stepSize = stepSize;
+    this.projectedGradientCondition = projectedGradientCondition;
   }
 
   /** Mirror descent with backtracking from η = 1, at most 10 000 iterations. */
   public static MirrorDescent of(Objective f) {
     if (f == null) throw new IllegalArgumentException("MirrorDescent: the objective must not be null");
-    return new MirrorDescent(OptimizerSettings.defaults(10_000), f, StepSize.backtracking());
+    return new MirrorDescent(OptimizerSettings.defaults(10_000), f, StepSize.backtracking(), false);
   }
 
   @Override
   MirrorDescent with(OptimizerSettings s) {
-    return new MirrorDescent(s, f, stepSize);
+    return new MirrorDescent(s, f, stepSize, projectedGradientCondition);
   }
 
   /** The step size rule (default {@link StepSize#backtracking()}). */
   public MirrorDescent withStepSize(StepSize value) {
     if (value == null) throw new IllegalArgumentException("MirrorDescent: stepSize must not be null");
-    return new MirrorDescent(settings, f, value);
+    return new MirrorDescent(settings, f, value, projectedGradientCondition);
+  }
+
+  /**
+   * Differentiate through the Euclidean projected-gradient condition F(x, θ) = s · (P_Δ(x − η₀∇₁f(x, θ)) − x)
+   * (row by row, s = max(1, 1/η₀), as {@link ProjectedGradient} with {@link io.github.implicitdiff.projection.Projection#simplex()})
+   * instead of mirror descent's own (default false). Both have the same roots, the KKT points on the simplex; at a
+   * solution on the boundary with a small step, mirror descent's own condition is ill-conditioned (at a zero
+   * coordinate its Jacobian's diagonal is 1 − e^{−η·gap}, gap its gradient's distance above the row's multiplier)
+   * and amplifies the iterate's error, while the projection's Jacobian simply zeroes such a coordinate. Measured on a
+   * multiclass SVM dual at λ = 100 (iris): 1.3e-4 against 1.4% off the exact Jacobian at tol 1e-7. The condition's
+   * residual at a mirror-descent iterate is about mirror descent's divided by the smallest positive coordinate, so
+   * solve tighter (the implicit layer rejects a residual above its tolerance).
+   */
+  public MirrorDescent withProjectedGradientCondition(boolean value) {
+    return new MirrorDescent(settings, f, stepSize, value);
+  }
+
+  public boolean projectedGradientCondition() {
+    return projectedGradientCondition;
   }
 
   public StepSize stepSize() {
@@ -62,10 +85,15 @@ public final class MirrorDescent extends Optimizer<MirrorDescent> {
     return "MirrorDescent";
   }
 
-  /** F(x, θ) = s · (softmax(log x − η₀∇₁f(x, θ)) − x) along the last axis, s = max(1, 1/η₀). */
+  /**
+   * F(x, θ) = s · (softmax(log x − η₀∇₁f(x, θ)) − x) along the last axis, s = max(1, 1/η₀); or, with {@link
+   * #withProjectedGradientCondition}, s · (P_Δ(x − η₀∇₁f(x, θ)) − x).
+   */
   @Override
   public Optimality optimality() {
-    return ProximalMethod.proximalResidual(name(), f, Geometry.entropic(), stepSize.reference(), 0, "simplex");
+    Geometry geometry = projectedGradientCondition
+        ? Geometry.euclidean((v, eta, params) -> Projection.simplex().apply(v, UNIT_SIZE)) : Geometry.entropic();
+    return ProximalMethod.proximalResidual(name(), f, geometry, stepSize.reference(), 0, "simplex");
   }
 
   @Override

@@ -126,4 +126,40 @@ class MirrorDescentTest {
     assertThrows(io.github.implicitdiff.tensor.NonFiniteException.class,
         () -> MirrorDescent.of(entropic()).run(Tensor.full(0.25, 4), Tensor.of(0, Double.NaN, 0, 0)));
   }
+  /**
+   * x*(θ) = P_Δ(θ) (f = ½‖x − θ‖²) with zero coordinates and a small fixed step: the projected-gradient condition
+   * gives the closed-form Jacobian I − 11ᵀ/|S| on the support S and 0 elsewhere.
+   */
+  @ParameterizedTest
+  @ValueSource(longs = {1, 2, 3, 4})
+  void projectedGradientConditionDifferentiatesBoundarySolutions(long seed) {
+    Random rng = new Random(seed);
+    int d = 6;
+    double[] values = Tensor.randn(rng, d).mul(0.2).toDoubleArray();
+    values[0] = -1; // two coordinates far below the others: outside the support
+    values[1] = -1.2;
+    Tensor theta = Tensor.of(values);
+    Objective f = (x, th) -> x.sub(th[0]).square().sum().mul(0.5);
+    MirrorDescent md = MirrorDescent.of(f).withStepSize(StepSize.fixed(0.05)).withTol(1e-11).withMaxIterations(1_000_000)
+        .withProjectedGradientCondition(true);
+    assertTrue(md.projectedGradientCondition() && !MirrorDescent.of(f).projectedGradientCondition());
+    // the condition itself, away from the solution: (1/η₀)(P_Δ(u − η₀(u − θ)) − u) at the uniform u
+    Tensor u = Tensor.full(1.0 / d, d);
+    Tensor pgStep = Projection.simplex().apply(u.sub(u.sub(theta).mul(0.05)), new Tensor[] {Tensor.scalar(1)}).sub(u).div(0.05);
+    assertClose(pgStep, md.optimality().apply(u, theta), 1e-12, "the projected-gradient condition");
+    Tensor x = md.run(Tensor.full(1.0 / d, d), theta).orThrow();
+    double[] p = Projection.simplex().apply(theta, new Tensor[] {Tensor.scalar(1)}).toDoubleArray();
+    assertClose(Tensor.of(p), x, 1e-8, "solution = P_Δ(θ)");
+    int support = 0;
+    for (double v : p) if (v > 0) support++;
+    assertTrue(support > 1 && support < d, "a boundary solution: support " + support + " of " + d);
+    double[][] expected = new double[d][d];
+    for (int i = 0; i < d; i++)
+      for (int j = 0; j < d; j++)
+        if (p[i] > 0 && p[j] > 0) expected[i][j] = (i == j ? 1 : 0) - 1.0 / support;
+    assertClose(Tensor.of(expected), AD.jacobian(t -> md.run(Tensor.full(1.0 / d, d), t).orThrow(), theta, AD.Mode.REVERSE),
+        1e-6, "dx*/dθ, reverse");
+    assertClose(Tensor.of(expected), AD.jacobian(t -> md.run(Tensor.full(1.0 / d, d), t).orThrow(), theta, AD.Mode.FORWARD),
+        1e-6, "dx*/dθ, forward");
+  }
 }
