@@ -47,16 +47,7 @@ final class CustomFunction implements JointPrimitive {
     if (!any) return null;
     if (jvpRule != null) return checked("JVP", jvpRule.apply(x, out, t), out);
     // J t = ∇_g ⟨vjpRule(g), t⟩ (the VJP rule is linear in g; a null cotangent means zero)
-    Tensor jt = AD.grad(g -> {
-      Tensor[] c = vjpRule.apply(x, out, g);
-      Tensor s = g.sum().mul(0.0);
-      for (int i = 0; i < x.length; i++) {
-        if (dx[i] == null || c[i] == null) continue;
-        s = s.add(c[i].mul(dx[i]).sum());
-      }
-      return s;
-    }, Tensor.zerosLike(out));
-    return jt;
+    return LinearTranspose.jvpFromVjp(g -> vjpRule.apply(x, out, g), dx, out);
   }
 
   @Override

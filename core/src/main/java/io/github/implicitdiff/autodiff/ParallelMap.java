@@ -204,15 +204,7 @@ public final class ParallelMap {
       Pullback[] pbs = pullbacks;
       if (concrete && pbs != null && evaluatedHere(x)) {
         // J_b t_b = ∇_g ⟨pullback_b(g), t_b⟩ at g = 0 (linear in g): the recorded linearization, no new solve
-        run(b -> {
-          Tensor[] tb = inputs(b, t);
-          tangents[b] = AD.grad(g -> {
-            Tensor[] c = pbs[b].apply(g);
-            Tensor s = g.sum().mul(0.0);
-            for (int i = 0; i < c.length; i++) s = s.add(c[i].mul(tb[i]).sum());
-            return s;
-          }, Tensor.zerosLike(out.index(0, b)));
-        });
+        run(b -> tangents[b] = LinearTranspose.jvpFromVjp(pbs[b]::apply, inputs(b, t), out.index(0, b)));
       } else if (concrete) {
         run(b -> tangents[b] = AD.jvp(problem(b), inputs(b, x), inputs(b, t)).tangent()[0]);
       } else {

@@ -65,8 +65,8 @@ public final class ParallelBenchmark implements Benchmark {
         Tensor teacher = Tensor.randn(rng, d, 3).mul(1 + b % 4);
         X[b] = Tensor.randn(rng, n, d);
         Xv[b] = Tensor.randn(rng, n / 2, d);
-        y[b] = argmax(X[b].matmul(teacher).add(Tensor.randn(rng, n, 3)));
-        yv[b] = argmax(Xv[b].matmul(teacher).add(Tensor.randn(rng, n / 2, 3)));
+        y[b] = X[b].matmul(teacher).add(Tensor.randn(rng, n, 3)).argmax(1);
+        yv[b] = Xv[b].matmul(teacher).add(Tensor.randn(rng, n / 2, 3)).argmax(1);
       }
     }
 
@@ -91,13 +91,6 @@ public final class ParallelBenchmark implements Benchmark {
           .item();
     }
 
-    private static int[] argmax(Tensor scores) {
-      double[][] s = scores.toArray2d();
-      int[] r = new int[s.length];
-      for (int i = 0; i < s.length; i++)
-        for (int k = 1; k < s[i].length; k++) if (s[i][k] > s[i][r[i]]) r[i] = k;
-      return r;
-    }
   }
 
   @Override

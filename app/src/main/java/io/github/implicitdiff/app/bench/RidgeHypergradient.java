@@ -114,10 +114,13 @@ public final class RidgeHypergradient {
 
   /** K gradient-descent steps w ← w − η F(w, λ), η = 1/L, from w = 0 (differentiable in λ when traced). */
   public Tensor gradientDescent(Tensor lam, int K) {
-    double eta = 1.0 / (lipschitz0 + lam.item());
+    return steps(Tensor.zeros(d), lam, K, 1.0 / (lipschitz0 + lam.item()));
+  }
+
+  /** {@code count} steps w ← w − η F(w, λ) from w. */
+  private Tensor steps(Tensor w, Tensor lam, int count, double eta) {
     Optimality F = stationarity();
-    Tensor w = Tensor.zeros(d);
-    for (int k = 0; k < K; k++) w = w.sub(F.apply(w, lam).mul(eta));
+    for (int k = 0; k < count; k++) w = w.sub(F.apply(w, lam).mul(eta));
     return w;
   }
 
@@ -139,16 +142,10 @@ public final class RidgeHypergradient {
   /** {@link #gradientDescent} with each run of {@code segment} steps recorded as one checkpointed step. */
   public Tensor gradientDescentCheckpointed(Tensor lam, int K, int segment) {
     double eta = 1.0 / (lipschitz0 + lam.item());
-    Optimality F = stationarity();
     Tensor w = Tensor.zeros(d);
     for (int done = 0; done < K; done += segment) {
-      int steps = Math.min(segment, K - done);
-      MultiInputFunction run = AD.checkpoint(in -> {
-        Tensor v = in[0];
-        for (int k = 0; k < steps; k++) v = v.sub(F.apply(v, in[1]).mul(eta));
-        return v;
-      });
-      w = run.apply(w, lam);
+      int count = Math.min(segment, K - done);
+      w = AD.checkpoint(in -> steps(in[0], in[1], count, eta)).apply(w, lam);
     }
     return w;
   }
