@@ -35,7 +35,7 @@ class BenchmarksEndToEndTest {
     double implicit = ((Number) size.get("hypergradient_implicit")).doubleValue();
     double dense = ((Number) size.get("hypergradient_dense")).doubleValue();
     assertEquals(dense, implicit, 1e-8 * Math.abs(dense));
-    for (String k : List.of("implicit_s", "unrolled_reverse_s", "unrolled_forward_s", "dense_s", "unrolled_over_implicit"))
+    for (String k : List.of("implicit_s", "implicit_alone_s", "unrolled_reverse_s", "unrolled_forward_s", "dense_s", "unrolled_over_implicit"))
       assertTrue(((Number) size.get(k)).doubleValue() > 0, k);
     // the inner solve and the adjoint solve are CG on the same matrix to the same tolerance: similar counts
     int inner = ((Number) size.get("cg_iterations_inner")).intValue(), adjoint = ((Number) size.get("cg_iterations_adjoint")).intValue();
