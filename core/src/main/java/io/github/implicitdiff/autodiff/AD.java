@@ -106,6 +106,32 @@ public final class AD {
   }
 
   private static VjpResult vjpUnchecked(MultiFunction f, Tensor... x) {
+    Recording r = record(f, x);
+    return new VjpResult(r.value, r.pullback());
+  }
+
+  /** f evaluated once under a reverse trace: what its pullback and its pushforward both read. */
+  private record Recording(ReverseTrace trace, Tensor[] in, Tensor[] out, Tensor[] value) {
+    Pullback pullback() {
+      return g -> {
+        requireMatching("pullback", "outputs", "cotangent", value, g);
+        requireFinite("pullback", "cotangent", g);
+        return trace.backward(out, g, in);
+      };
+    }
+
+    Pushforward pushforward() {
+      return t -> {
+        Tensor[] primals = new Tensor[in.length];
+        for (int i = 0; i < in.length; i++) primals[i] = ((ReverseTrace.ReverseTracer) in[i]).primal();
+        requireMatching("pushforward", "inputs", "tangent", primals, t);
+        requireFinite("pushforward", "tangent", t);
+        return trace.forward(in, t, out);
+      };
+    }
+  }
+
+  private static Recording record(MultiFunction f, Tensor... x) {
     int level = Levels.enter();
     ReverseTrace trace = new ReverseTrace(level);
     Tensor[] in = new Tensor[x.length];
@@ -118,17 +144,39 @@ public final class AD {
     }
     Tensor[] value = new Tensor[out.length];
     for (int k = 0; k < out.length; k++) value[k] = trace.idOf(out[k]) >= 0 ? ((ReverseTrace.ReverseTracer) out[k]).primal() : out[k];
-    Pullback pb = g -> {
-      if (g.length != out.length)
-        throw new IllegalArgumentException("pullback: " + out.length + " outputs but " + g.length + " cotangents");
-      for (int k = 0; k < g.length; k++)
-        if (!Arrays.equals(g[k].shape(), value[k].shape()))
-          throw new ShapeException("pullback: output " + k + " has shape " + value[k].shapeString()
-              + " but its cotangent has shape " + g[k].shapeString());
-      requireFinite("pullback", "cotangent", g);
-      return trace.backward(out, g, in);
-    };
-    return new VjpResult(value, pb);
+    return new Recording(trace, in, out, value);
+  }
+
+  /** Throws unless there is one argument per value, each of the value's shape. */
+  private static void requireMatching(String op, String what, String role, Tensor[] values, Tensor[] args) {
+    if (args.length != values.length)
+      throw new IllegalArgumentException(op + ": " + values.length + " " + what + " but " + args.length + " " + role + "s");
+    for (int k = 0; k < args.length; k++) {
+      if (args[k] == null) throw new IllegalArgumentException(op + ": " + role + " " + k + " is null");
+      if (!Arrays.equals(args[k].shape(), values[k].shape()))
+        throw new ShapeException(op + ": " + what.substring(0, what.length() - 1) + " " + k + " has shape "
+            + values[k].shapeString() + " but its " + role + " has shape " + args[k].shapeString());
+    }
+  }
+
+  /**
+   * The linearization of f at x: f evaluated once, recorded, with its pushforward t ↦ ∂f(x)·t (a JVP that
+   * runs only the JVP rules of the recorded steps, not f again) and its pullback g ↦ gᵀ∂f(x). Use it when
+   * many products with the same Jacobian are needed (a Krylov solve, a Jacobian column by column): each
+   * product then costs the derivative rules alone. Memory is that of reverse mode (the recorded steps).
+   *
+   * <pre>{@code
+   * Linearization lin = AD.linearize(in -> new Tensor[] {in[0].sin().mul(in[1])}, Tensor.of(0, 1), Tensor.of(2, 3));
+   * lin.pushforward().apply(Tensor.ones(2), Tensor.zeros(2))[0];   // cos(x₀) ⊙ x₁ = [2, 3 cos 1]
+   * lin.pullback().apply(Tensor.ones(2));                          // [2, 3 cos 1], [0, sin 1]
+   * }</pre>
+   *
+   * @throws NonFiniteException if an input holds NaN or ±∞ (and, when applied, a tangent or cotangent)
+   */
+  public static Linearization linearize(MultiFunction f, Tensor... x) {
+    requireFinite("linearize", "input", x);
+    Recording r = record(f, x);
+    return new Linearization(r.value, r.pushforward(), r.pullback());
   }
 
   /**
@@ -206,7 +254,10 @@ public final class AD {
 
   /** Which mode {@link #jacobian} uses. */
   public enum Mode {
-    /** One JVP per input element. */
+    /**
+     * One JVP per input element, from one recorded evaluation of f ({@link #linearize}): f runs once (a
+     * solver inside it too), each column costs f's JVP rules alone, and memory is that of reverse mode.
+     */
     FORWARD,
     /** One VJP per output element. */
     REVERSE,
@@ -244,14 +295,13 @@ public final class AD {
       mode = n <= probe.size() ? Mode.FORWARD : Mode.REVERSE;
     }
     if (mode == Mode.FORWARD) {
+      // f recorded once; each column is a pushforward of a basis vector (f is not evaluated again)
+      Recording rec = record(single(f), x);
+      int[] os = rec.value()[0].shape();
+      if (n == 0) return Tensor.zeros(concat(os, xs));
       Tensor[] cols = new Tensor[n];
-      int[] os = null;
-      for (int j = 0; j < n; j++) {
-        JvpResult r = jvpUnchecked(single(f), new Tensor[] {x}, new Tensor[] {basis(xs, j)});
-        os = r.out().shape();
-        cols[j] = r.outTangent().reshape(-1, 1);
-      }
-      if (n == 0) return Tensor.zeros(concat(f.apply(x).shape(), xs));
+      for (int j = 0; j < n; j++)
+        cols[j] = rec.trace().forward(rec.in(), new Tensor[] {basis(xs, j)}, rec.out())[0].reshape(-1, 1);
       return Tensor.concat(1, cols).reshape(concat(os, xs));
     }
     VjpResult r = vjpUnchecked(single(f), x);
@@ -275,8 +325,9 @@ public final class AD {
   }
 
   /**
-   * The Hessian ∇²f(x) of a scalar f, shape x.shape ++ x.shape (forward over reverse: one HVP per
-   * input element).
+   * The Hessian ∇²f(x) of a scalar f, shape x.shape ++ x.shape (forward over reverse: the computation of
+   * ∇f is recorded once and each input element's basis vector is pushed forward through it, so f, and any
+   * solver inside it, runs once).
    *
    * <pre>{@code
    * Tensor h = AD.hessian(x -> x.pow(3).sum(), Tensor.of(1, -2));   // [[6, 0], [0, -12]]

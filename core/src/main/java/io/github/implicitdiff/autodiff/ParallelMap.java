@@ -19,11 +19,11 @@ import java.util.function.IntConsumer;
  * hyperparameters say) map to Y = stack_b y_b. Each problem runs to its own convergence on its own thread,
  * instead of a batch that iterates until its slowest member converges; a solver's diagnostics stay per problem.
  *
- * <p>Derivatives: when an input is being differentiated, each worker evaluates its problem with {@link AD#vjp}
- * and keeps the pullback, so the derivative reuses that linearization (an implicit layer's solution, not a new
- * solve) and runs on the workers too. Reverse mode: ∂L/∂x_b = pullback_b(∂L/∂y_b) and ∂L/∂s = Σ_b
- * pullback_b(∂L/∂y_b). Forward mode: the tangent J_b t_b = ∇_g ⟨pullback_b(g), t_b⟩ (the pullback is linear in
- * g; for an implicit layer this is one linear solve, not a new solve of the problem).
+ * <p>Derivatives: when an input is being differentiated, each worker evaluates its problem with
+ * {@link AD#linearize} and keeps the linearization, so the derivative reuses it (an implicit layer's solution,
+ * not a new solve) and runs on the workers too. Reverse mode: ∂L/∂x_b = pullback_b(∂L/∂y_b) and ∂L/∂s = Σ_b
+ * pullback_b(∂L/∂y_b). Forward mode: the tangent J_b t_b = pushforward_b(t_b) (for an implicit layer one linear
+ * solve, not a new solve of the problem).
  * When the cotangents or tangents are themselves traced (a derivative of a derivative), the rules run on the
  * calling thread in tensor operations, problem by problem, so derivatives of any order are those of the
  * sequential map. Tracing state is per thread, so f must be a pure function of its arguments: a tensor that an
@@ -94,20 +94,20 @@ public final class ParallelMap {
     return Tensor.apply(new Step(count, f, batched.length, traced), all);
   }
 
-  /** The map as one primitive; {@code pullbacks} holds the linearizations of its (single) concrete evaluation. */
+  /** The map as one primitive; {@code linearizations} holds those of its (single) concrete evaluation. */
   private static final class Step implements JointPrimitive {
     private final int count;
     private final Problem f;
     private final int batchedCount;
-    private final boolean recordPullbacks;
-    private volatile Pullback[] pullbacks;
+    private final boolean recordLinearizations;
+    private volatile Linearization[] linearizations;
     private volatile Tensor[] evaluatedAt;
 
-    Step(int count, Problem f, int batchedCount, boolean recordPullbacks) {
+    Step(int count, Problem f, int batchedCount, boolean recordLinearizations) {
       this.count = count;
       this.f = f;
       this.batchedCount = batchedCount;
-      this.recordPullbacks = recordPullbacks;
+      this.recordLinearizations = recordLinearizations;
     }
 
     @Override
@@ -129,14 +129,13 @@ public final class ParallelMap {
     @Override
     public Tensor eval(Tensor... x) {
       Tensor[] ys = new Tensor[count];
-      Pullback[] pbs = recordPullbacks ? new Pullback[count] : null;
+      Linearization[] lins = recordLinearizations ? new Linearization[count] : null;
       run(b -> {
         Tensor[] in = inputs(b, x);
         Tensor y;
-        if (pbs != null) {
-          VjpResult r = AD.vjp(problem(b), in);
-          y = r.out();
-          pbs[b] = r.pullback();
+        if (lins != null) {
+          lins[b] = AD.linearize(problem(b), in);
+          y = lins[b].out();
         } else {
           y = f.apply(b, in);
         }
@@ -150,8 +149,8 @@ public final class ParallelMap {
         if (!Arrays.equals(ys[b].shape(), ys[0].shape()))
           throw new ShapeException("ParallelMap: problem " + b + " returned shape " + ys[b].shapeString() + " but problem 0 returned "
               + ys[0].shapeString());
-      if (pbs != null) {
-        pullbacks = pbs;
+      if (lins != null) {
+        linearizations = lins;
         evaluatedAt = x;
       }
       return Tensor.stack(0, ys);
@@ -160,9 +159,9 @@ public final class ParallelMap {
     @Override
     public Tensor[] vjpAll(Tensor g, boolean[] needed, Tensor out, Tensor... x) {
       Tensor[][] ct = new Tensor[count][];
-      Pullback[] pbs = pullbacks;
-      if (pbs != null && !g.isTraced() && evaluatedHere(x)) {
-        run(b -> ct[b] = pbs[b].apply(g.index(0, b)));
+      Linearization[] lins = linearizations;
+      if (lins != null && !g.isTraced() && evaluatedHere(x)) {
+        run(b -> ct[b] = lins[b].pullback().apply(g.index(0, b)));
       } else {
         // traced cotangent or inputs (a higher derivative): the sequential map's rule, in tensor operations
         for (int b = 0; b < count; b++) ct[b] = AD.vjp(problem(b), inputs(b, x)).pullback().apply(g.index(0, b));
@@ -183,7 +182,7 @@ public final class ParallelMap {
       return r;
     }
 
-    /** Whether the recorded pullbacks apply: the inputs are the concrete ones this step was evaluated at. */
+    /** Whether the recorded linearizations apply: the inputs are the concrete ones this step was evaluated at. */
     private boolean evaluatedHere(Tensor[] x) {
       if (evaluatedAt == null) return false;
       for (int i = 0; i < x.length; i++) if (x[i] != evaluatedAt[i] || x[i].isTraced()) return false;
@@ -201,10 +200,10 @@ public final class ParallelMap {
       }
       if (!any) return null;
       Tensor[] tangents = new Tensor[count];
-      Pullback[] pbs = pullbacks;
-      if (concrete && pbs != null && evaluatedHere(x)) {
-        // J_b t_b = ∇_g ⟨pullback_b(g), t_b⟩ at g = 0 (linear in g): the recorded linearization, no new solve
-        run(b -> tangents[b] = LinearTranspose.jvpFromVjp(pbs[b]::apply, inputs(b, t), out.index(0, b)));
+      Linearization[] lins = linearizations;
+      if (concrete && lins != null && evaluatedHere(x)) {
+        // the recorded linearization's pushforward: no new solve
+        run(b -> tangents[b] = lins[b].pushforward().apply(inputs(b, t))[0]);
       } else if (concrete) {
         run(b -> tangents[b] = AD.jvp(problem(b), inputs(b, x), inputs(b, t)).tangent()[0]);
       } else {

@@ -107,6 +107,39 @@ final class ReverseTrace implements Trace {
     return r;
   }
 
+  /**
+   * Tangents of {@code outputs} given tangents {@code t} of {@code inputs} (null: zero), pushed forward through
+   * the recorded steps' JVP rules in tape order, at their recorded primals: the JVP without evaluating f
+   * again (the linearization of f at the recorded point). A zero tangent for an output that does not depend
+   * on the inputs.
+   */
+  Tensor[] forward(Tensor[] inputs, Tensor[] t, Tensor[] outputs) {
+    Tensor[] tangent = new Tensor[nextId];
+    for (int i = 0; i < inputs.length; i++) {
+      int id = idOf(inputs[i]);
+      if (id >= 0 && t[i] != null) tangent[id] = tangent[id] == null ? t[i] : tangent[id].add(t[i]);
+    }
+    for (Node node : tape) {
+      Tensor[] dx = new Tensor[node.inputIds.length];
+      boolean any = false;
+      for (int i = 0; i < dx.length; i++) {
+        int id = node.inputIds[i];
+        if (id >= 0 && tangent[id] != null) {
+          dx[i] = tangent[id];
+          any = true;
+        }
+      }
+      if (any) tangent[node.outId] = node.p.jvpAll(dx, node.out, node.primals);
+    }
+    Tensor[] r = new Tensor[outputs.length];
+    for (int k = 0; k < outputs.length; k++) {
+      int id = idOf(outputs[k]);
+      Tensor c = id >= 0 ? tangent[id] : null;
+      r[k] = c != null ? c : Tensor.zerosLike(outputs[k]);
+    }
+    return r;
+  }
+
   /** The per-id buffers of scattered cotangents, merged into ct[id] when that cotangent is read. */
   private static final class Scattered {
     private final double[][] buffers;

@@ -1,7 +1,7 @@
 package io.github.implicitdiff.implicit;
 
 import io.github.implicitdiff.autodiff.AD;
-import io.github.implicitdiff.autodiff.Pullback;
+import io.github.implicitdiff.autodiff.Linearization;
 import io.github.implicitdiff.autodiff.VjpResult;
 import io.github.implicitdiff.linalg.LinearOperator;
 import io.github.implicitdiff.linalg.LinearSolution;
@@ -146,20 +146,19 @@ final class RootPrimitive implements JointPrimitive {
   }
 
   /**
-   * A = ∂₁F(x, θ) as a matrix-free operator on concrete values. Aᵀ v is a pullback of one recorded
-   * evaluation of F (reused for every product); A v is a JVP, or the same pullback when F is declared
-   * symmetric (a gradient).
+   * A = ∂₁F(x, θ) as a matrix-free operator on concrete values, from one recorded evaluation of F (its
+   * linearization, reused for every product): A v is its pushforward and Aᵀ v its pullback, so no product
+   * evaluates F again. When F is declared symmetric (a gradient), A v is the pullback too.
    */
   private LinearOperator jacobianOperator(Tensor x, Tensor[] theta) {
     int n = x.dim(0);
     Tensor xc = x.concrete();
     Tensor[] thc = Arrays.stream(theta).map(Tensor::concrete).toArray(Tensor[]::new);
-    VjpResult rec = AD.vjp(z -> new Tensor[] {F.apply(z[0], thc)}, xc);
-    Pullback pb = rec.pullback();
-    java.util.function.UnaryOperator<Tensor> rmatvec = v -> concreteOrThrow(pb.apply(v)[0]);
+    Linearization lin = AD.linearize(z -> new Tensor[] {F.apply(z[0], thc)}, xc);
+    java.util.function.UnaryOperator<Tensor> rmatvec = v -> concreteOrThrow(lin.pullback().apply(v)[0]);
     boolean symmetric = options.symmetric() || linearSolver.requiresSymmetric();
     java.util.function.UnaryOperator<Tensor> matvec = symmetric ? rmatvec
-        : v -> concreteOrThrow(AD.jvp(z -> F.apply(z, thc), xc, v).outTangent());
+        : v -> concreteOrThrow(lin.pushforward().apply(v)[0]);
     return LinearOperator.of(n, matvec, rmatvec, symmetric);
   }
 

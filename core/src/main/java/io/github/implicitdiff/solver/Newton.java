@@ -1,6 +1,7 @@
 package io.github.implicitdiff.solver;
 
 import io.github.implicitdiff.autodiff.AD;
+import io.github.implicitdiff.autodiff.Pushforward;
 import io.github.implicitdiff.optimality.Objective;
 import io.github.implicitdiff.solver.LineSearches.Point;
 import io.github.implicitdiff.solver.LineSearches.Step;
@@ -12,8 +13,9 @@ import java.util.function.UnaryOperator;
  *
  * <p>One iteration: the Newton direction d solves ∇²f(x_k) d = −∇f(x_k) by truncated conjugate gradient
  * (stopping at relative residual min(0.5, √‖∇f‖), or at negative curvature, where the steepest descent
- * direction or the CG iterate so far is used), with Hessian products either by {@link AD#hvp}
- * ({@link HessianMode#PRODUCTS}, matrix-free, the default) or by a dense Hessian built once per iteration
+ * direction or the CG iterate so far is used), with Hessian products either through ∇f recorded once per
+ * iteration ({@link HessianMode#PRODUCTS}, matrix-free, the default: each product is a pushforward of
+ * {@link AD#linearize}, not a new evaluation of f) or by a dense Hessian built once per iteration
  * ({@link HessianMode#DENSE}, for small n); then x_{k+1} = x_k + α_k d with α_k from the line search
  * (Armijo from α = 1 by default). CG is written in tensor operations, so the unrolled mode differentiates
  * through it.
@@ -105,7 +107,10 @@ public final class Newton extends SmoothMinimizer<Newton> {
         Tensor H = AD.hessian(z -> f.apply(z.reshape(shape), theta), x.flatten());
         hessian = v -> H.matmul(v.flatten()).reshape(shape);
       } else {
-        hessian = v -> AD.hvp(z -> f.apply(z, theta), x, v);
+        // ∇f recorded once per iteration; each CG product pushes v forward through it (forward over reverse
+        // without evaluating f again)
+        Pushforward hvp = AD.linearize(z -> new Tensor[] {AD.grad(y -> f.apply(y, theta), z[0])}, x).pushforward();
+        hessian = v -> hvp.apply(v)[0];
       }
       Tensor b = p.grad().neg();
       double forcing = Math.min(0.5, Math.sqrt(b.norm2()));
