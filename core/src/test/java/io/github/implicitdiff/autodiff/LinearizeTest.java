@@ -132,6 +132,34 @@ class LinearizeTest {
     assertEquals(1, solves.get(), "each pushforward is a linear solve, not a re-solve");
   }
 
+  /** AD.jacobian(FORWARD) and AD.hessian record f once: a solver inside runs once, not once per column. */
+  @Test
+  void forwardJacobiansAndHessiansSolveOnce() {
+    Random rng = new Random(8);
+    int n = 25, d = 3;
+    Tensor X = Tensor.randn(rng, n, d), y = Tensor.randn(rng, n), Xv = Tensor.randn(rng, n, d), yv = Tensor.randn(rng, n);
+    Optimality F = (w, th) -> X.T().matmul(X.matmul(w).sub(y)).div(n).add(th[0].mul(w));
+    AtomicInteger solves = new AtomicInteger();
+    MultiInputFunction wStar = Implicit.customRoot(F, th -> {
+      solves.incrementAndGet();
+      return Cholesky.factor(X.T().matmul(X).div(n).add(Tensor.eye(d).mul(th[0]))).solve(X.T().matmul(y).div(n));
+    }, LinearSolvers.gmres(), ImplicitOptions.defaults());
+    Tensor lam = Tensor.of(0.3, 0.1, 0.2);
+    Tensor J = AD.jacobian(l -> wStar.apply(l), lam, AD.Mode.FORWARD);
+    assertEquals(1, solves.get());
+    assertClose("forward Jacobian = reverse Jacobian", AD.jacobian(l -> wStar.apply(l), lam, AD.Mode.REVERSE), J, 1e-9);
+    solves.set(0);
+    TensorFunction valLoss = l -> Xv.matmul(wStar.apply(l)).sub(yv).square().mean();
+    Tensor H = AD.hessian(valLoss, lam);
+    assertEquals(1, solves.get());
+    double h = 1e-5;
+    for (int j = 0; j < d; j++) {
+      Tensor e = AD.basis(new int[] {d}, j).mul(h);
+      Tensor fd = AD.grad(valLoss, lam.add(e)).sub(AD.grad(valLoss, lam.sub(e))).div(2 * h);
+      assertClose("Hessian column " + j + " vs differences of gradients", fd, H.index(1, j), 1e-6);
+    }
+  }
+
   @Test
   void badTangentsAreRejectedByName() {
     Linearization lin = AD.linearize(in -> new Tensor[] {in[0].exp()}, Tensor.of(1, 2));
