@@ -8,6 +8,7 @@ import io.github.implicitdiff.app.cli.Options;
 import io.github.implicitdiff.app.report.JsonObject;
 import io.github.implicitdiff.app.report.Table;
 import io.github.implicitdiff.autodiff.AD;
+import io.github.implicitdiff.autodiff.Pushforward;
 import io.github.implicitdiff.autodiff.TensorFunction;
 import io.github.implicitdiff.loss.Objectives;
 import io.github.implicitdiff.tensor.Tensor;
@@ -21,6 +22,9 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  * <ul>
  *   <li>grad_over_eval, hvp_over_eval: multinomial logistic loss f(W) = mean_i [logsumexp(X_i W) − (X_i W)_{y_i}],
  *       X n×d, W d×k; median time of AD.grad(f) and of AD.hvp(f) divided by that of f;</li>
+ *   <li>linearized_hvp_over_eval: the same Hessian-vector product as one of 10 at the same W, through
+ *       AD.linearize(∇f) (recorded once, then 10 pushforwards; the time of all of it over 10), as Newton-CG and
+ *       AD.hessian take them;</li>
  *   <li>matmul_gflops: a float64 N×N product through Tensor.matmul (2N³ flops), against cblas_dgemm called
  *       directly on off-heap buffers in the same run with OpenBLAS's own threading on every core (the
  *       machine's best BLAS, no copies).</li>
@@ -67,18 +71,21 @@ public final class AutodiffBenchmark implements Benchmark {
       f.apply(W).item();
       AD.grad(f, W);
       AD.hvp(f, W, V);
+      linearizedHvps(f, W, V, 10);
     }
-    double[] te = new double[reps], tg = new double[reps], th = new double[reps];
+    double[] te = new double[reps], tg = new double[reps], th = new double[reps], tl = new double[reps];
     for (int r = 0; r < reps; r++) {
       te[r] = Timing.medianSeconds(0, 1, () -> f.apply(W).item());
       tg[r] = Timing.medianSeconds(0, 1, () -> AD.grad(f, W).get(0, 0));
       th[r] = Timing.medianSeconds(0, 1, () -> AD.hvp(f, W, V).get(0, 0));
+      tl[r] = Timing.medianSeconds(0, 1, () -> linearizedHvps(f, W, V, 10)) / 10;
     }
-    double eval = median(te), grad = median(tg), hvp = median(th);
+    double eval = median(te), grad = median(tg), hvp = median(th), linearized = median(tl);
     Table t = new Table("figure", "seconds", "ratio to eval");
     t.row("eval f", eval, 1.0);
     t.row("AD.grad", grad, grad / eval);
     t.row("AD.hvp", hvp, hvp / eval);
+    t.row("HVP via AD.linearize(∇f), 1 of 10", linearized, linearized / eval);
     output.out().printf(java.util.Locale.ROOT, "multinomial logistic loss, n=%d d=%d k=%d%n", n, d, k);
     output.table(t);
 
@@ -97,6 +104,7 @@ public final class AutodiffBenchmark implements Benchmark {
         .put("logistic", new JsonObject().put("n", n).put("d", d).put("k", k))
         .put("eval_s", eval).put("grad_s", grad).put("hvp_s", hvp)
         .put("grad_over_eval", grad / eval).put("hvp_over_eval", hvp / eval)
+        .put("linearized_hvp_s", linearized).put("linearized_hvp_over_eval", linearized / eval)
         .put("matmul_size", size).put("matmul_s", ours).put("matmul_gflops", flops / ours / 1e9);
     if (!Double.isNaN(raw)) {
       json.put("raw_dgemm_gflops", flops / raw / 1e9).put("matmul_over_raw", raw / ours);
@@ -105,6 +113,14 @@ public final class AutodiffBenchmark implements Benchmark {
       output.note("OpenBLAS could not be loaded: the pure-Java kernel was measured and there is no native reference");
     }
     return new Result(json);
+  }
+
+  /** {@code count} Hessian-vector products ∇²f(W)·(j V) through one recorded ∇f; returns their checksum. */
+  private static double linearizedHvps(TensorFunction f, Tensor W, Tensor V, int count) {
+    Pushforward hvp = AD.linearize(in -> new Tensor[] {AD.grad(f, in[0])}, W).pushforward();
+    double checksum = 0;
+    for (int j = 1; j <= count; j++) checksum += hvp.apply(V.mul(j))[0].get(0, 0);
+    return checksum;
   }
 
   private static double median(double[] v) {
