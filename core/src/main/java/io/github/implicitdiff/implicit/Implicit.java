@@ -206,7 +206,8 @@ public final class Implicit {
       for (int i = 0; i < r.length; i++)
         if (!Arrays.equals(r[i].shape(), x[i].shape()))
           throw new ShapeException(name + ": residual " + i + " has shape " + r[i].shapeString() + " but unknown " + i
-              + " has shape " + x[i].shapeString() + "; F(x, θ) must have x's shape");
+              + " (as the solver returned it) has shape " + x[i].shapeString() + "; F(x, θ) must have x's shape: check the"
+              + " solver's output shape and F's");
       return flatten(r);
     };
     RootPrimitive p = new RootPrimitive(name, F, flatSolver, linearSolver, options, ImplicitDiagnostics.Stage.SOLVE);

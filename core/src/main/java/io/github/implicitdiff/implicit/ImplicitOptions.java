@@ -55,6 +55,16 @@ public record ImplicitOptions(double residualTolerance, CheckPolicy policy, bool
     return new ImplicitOptions(residualTolerance, p, symmetric, listener, singularityProbe);
   }
 
+  /**
+   * Declares ∂₁F symmetric (F the gradient of an objective): every product with ∂₁F then reuses one recorded
+   * pullback instead of a JVP. Forward-mode derivatives check the claim on one random pair u, v (two products;
+   * uᵀ∂₁F v = vᵀ∂₁F u) and raise {@link ImplicitConditionException} when it is false, as they would otherwise
+   * solve the transposed system; reverse mode solves with (∂₁F)ᵀ either way.
+   *
+   * <pre>{@code
+   * ImplicitOptions opts = ImplicitOptions.defaults().withSymmetric(true);   // with LinearSolvers.cg()
+   * }</pre>
+   */
   public ImplicitOptions withSymmetric(boolean s) {
     return new ImplicitOptions(residualTolerance, policy, s, listener, singularityProbe);
   }

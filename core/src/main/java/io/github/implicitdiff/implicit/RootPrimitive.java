@@ -9,6 +9,7 @@ import io.github.implicitdiff.linalg.LinearSolver;
 import io.github.implicitdiff.linalg.NotConvergedException;
 import io.github.implicitdiff.linalg.SingularMatrixException;
 import io.github.implicitdiff.tensor.JointPrimitive;
+import io.github.implicitdiff.tensor.NonFiniteException;
 import io.github.implicitdiff.tensor.ShapeException;
 import io.github.implicitdiff.tensor.Tensor;
 import java.util.Arrays;
@@ -68,13 +69,23 @@ final class RootPrimitive implements JointPrimitive {
   /** rms(F(x*, θ)) ≤ tol · max(1, rms(x*)), else an exception (or a warning under WARN). */
   private void checkResidual(Tensor x, Tensor[] theta) {
     int n = x.dim(0);
-    Tensor r = F.apply(x, theta);
+    Tensor r;
+    try {
+      r = F.apply(x, theta);
+    } catch (ShapeException e) {
+      throw new ShapeException(name + ": F failed on the solver's output x (flattened to " + x.shapeString()
+          + "): " + e.getMessage() + "; check that the solver returns x in the shape F expects (and the shapes inside F)");
+    }
     if (r.isTraced())
       throw new ImplicitConditionException(name + ": the optimality function closes over a tensor that is being"
           + " differentiated, so its derivative would be lost; pass that tensor as an argument θ instead");
     if (!Arrays.equals(r.shape(), x.shape()))
       throw new ShapeException(name + ": F(x, θ) has shape " + r.shapeString() + " but x has shape " + x.shapeString());
     double rms = r.norm2() / Math.sqrt(Math.max(1, n));
+    if (!Double.isFinite(rms)) // x is finite (checked above): the NaN comes from θ or from data F closes over
+      throw new NonFiniteException(name + ": F(x, θ) is not finite (rms " + rms + ") at the solver's finite output x;"
+          + " check θ and the data F closes over for NaN or infinity, and F for invalid operations (log of a"
+          + " negative, division by zero)");
     double scale = Math.max(1, x.norm2() / Math.sqrt(Math.max(1, n)));
     String warning = null;
     if (!(rms <= options.residualTolerance() * scale)) {
@@ -112,6 +123,11 @@ final class RootPrimitive implements JointPrimitive {
       Tensor[] th = Arrays.copyOfRange(p, 1, 1 + m);
       Tensor b = G.apply(Tensor.zeros(n), p).neg();
       LinearOperator A = jacobianOperator(x, th);
+      // a symmetric-declared operator applies Aᵀ for A: harmless for VJPs, the transposed system for JVPs
+      if (A.isSymmetric()) {
+        String asymmetry = asymmetry(A);
+        if (asymmetry != null) throw new ImplicitConditionException(name + ": " + asymmetry);
+      }
       probeOnce(out, A);
       return linearSolve(A, b, ImplicitDiagnostics.Stage.JVP);
     };
@@ -162,6 +178,28 @@ final class RootPrimitive implements JointPrimitive {
     return LinearOperator.of(n, matvec, rmatvec, symmetric);
   }
 
+  /**
+   * Null when A is symmetric on a random pair (uᵀAv = vᵀAu to 1e-6 relative; two products), else a message
+   * saying that ∂₁F is not symmetric although the linear solver or {@code withSymmetric(true)} assumes it.
+   */
+  private String asymmetry(LinearOperator A) {
+    int n = A.size();
+    java.util.Random rng = new java.util.Random(0x5717 + n);
+    double[] uv = new double[n], vv = new double[n];
+    for (int i = 0; i < n; i++) {
+      uv[i] = rng.nextGaussian();
+      vv[i] = rng.nextGaussian();
+    }
+    Tensor u = Tensor.of(uv), v = Tensor.of(vv), Au = A.apply(u), Av = A.apply(v);
+    double uAv = u.vdot(Av), vAu = v.vdot(Au);
+    double scale = u.norm2() * Av.norm2() + v.norm2() * Au.norm2();
+    if (Math.abs(uAv - vAu) <= 1e-6 * scale) return null;
+    return "∂₁F is not symmetric (uᵀ∂₁F v = " + uAv + " but vᵀ∂₁F u = " + vAu + " for random u, v), but "
+        + (linearSolver.requiresSymmetric() ? "the linear solver (CG)" : "ImplicitOptions.withSymmetric(true)")
+        + " assumes it is, which holds only when F is the gradient of an objective; use LinearSolvers.gmres()"
+        + " (customRoot's default) or lu(), without withSymmetric(true)";
+  }
+
   private Tensor concreteOrThrow(Tensor t) {
     if (t.isTraced())
       throw new ImplicitConditionException(name + ": the optimality function closes over a tensor that is being"
@@ -204,8 +242,9 @@ final class RootPrimitive implements JointPrimitive {
       throw new SingularMatrixException(name + ": ∂₁F is singular or ill-conditioned at the solution (for example a"
           + " degenerate KKT point or a non-isolated root), so x*(θ) is not differentiable there: " + e.getMessage());
     } catch (NotConvergedException e) {
-      throw new NotConvergedException(name + ": the linear solve of " + what + " did not converge (∂₁F may be singular"
-          + " or ill-conditioned): " + e.getMessage());
+      String asymmetry = A.isSymmetric() || linearSolver.requiresSymmetric() ? asymmetry(A) : null;
+      throw new NotConvergedException(name + ": the linear solve of " + what + " did not converge ("
+          + (asymmetry != null ? asymmetry : "∂₁F may be singular or ill-conditioned") + "): " + e.getMessage());
     }
     String warning = null;
     if (!sol.converged()) {
