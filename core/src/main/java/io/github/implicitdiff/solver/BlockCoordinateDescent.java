@@ -142,7 +142,10 @@ public final class BlockCoordinateDescent extends Optimizer<BlockCoordinateDesce
   private SolverResult sweep(Tensor x0, Tensor[] thetaF, Tensor[] thetaG) {
     boolean traced = x0.isTraced() || Arrays.stream(thetaF).anyMatch(Tensor::isTraced)
         || Arrays.stream(thetaG).anyMatch(Tensor::isTraced);
-    return checkpointedSweeps && traced ? checkpointed(x0, thetaF, thetaG) : sweep(oracle(x0, thetaF), thetaG);
+    double[] eta = new double[x0.dim(0)];
+    Arrays.fill(eta, stepSize.reference());
+    return loop(checkpointedSweeps && traced ? new CheckpointedSweeps(x0, thetaF, thetaG, eta)
+        : new PlainSweeps(oracle(x0, thetaF), thetaG, eta), thetaG);
   }
 
   /** The oracle for f: incremental for a composite-linear objective, else full evaluations. */
@@ -151,49 +154,93 @@ public final class BlockCoordinateDescent extends Optimizer<BlockCoordinateDesce
         : new FullBlocks(f, x, thetaF);
   }
 
-  /** The cyclic sweeps, whatever evaluates the objective block by block. */
-  private <T extends BlockTrial> SolverResult sweep(BlockOracle<T> oracle, Tensor[] thetaG) {
-    int n = oracle.blocks();
-    double[] eta = new double[n];
-    Arrays.fill(eta, stepSize.reference());
-    Guards.requireFiniteStart(name(), oracle.value(), oracle.gradient());
+  /** The cyclic sweeps and their stopping test, however a sweep is run (plain or checkpointed). */
+  private SolverResult loop(Sweeps sweeps, Tensor[] thetaG) {
     double error = Double.NaN, initialError = Double.NaN;
     for (int k = 0; k < maxIterations(); k++) {
-      Tensor x = oracle.x();
-      error = stoppingError(x, oracle.gradient(), thetaG);
-      if (k == 0) initialError = error;
-      if (error <= tol()) return new SolverResult(x, k, error, true);
-      Guards.requireNotDiverging(name(), k, stepSize.describe(stepSize.reference()), initialError, error);
-      blockPass(oracle, eta, thetaG, k);
-    }
-    return new SolverResult(oracle.x(), maxIterations(), error, false);
-  }
-
-  /**
-   * {@link #sweep(BlockOracle, Tensor[])} with each sweep one checkpointed step: the sweep is a function of (x, θ_f,
-   * θ_g) given the step sizes at its start (a fresh oracle at x recomputes what the running one would hold there:
-   * z = Aᵀx is recomputed at every sweep start anyway, f and ∇f at x are the accepted trial's), so the pullback
-   * re-runs it with the same decisions and gets the same iterate.
-   */
-  private SolverResult checkpointed(Tensor x0, Tensor[] thetaF, Tensor[] thetaG) {
-    int nf = thetaF.length;
-    double[] eta = new double[x0.dim(0)];
-    Arrays.fill(eta, stepSize.reference());
-    Tensor x = x0;
-    double error = Double.NaN, initialError = Double.NaN;
-    for (int k = 0; k < maxIterations(); k++) {
-      BlockOracle<?> atStart = oracle(x, thetaF);
+      BlockOracle<?> atStart = sweeps.atStart();
       if (k == 0) Guards.requireFiniteStart(name(), atStart.value(), atStart.gradient());
+      Tensor x = atStart.x();
       error = stoppingError(x, atStart.gradient(), thetaG);
       if (k == 0) initialError = error;
       if (error <= tol()) return new SolverResult(x, k, error, true);
       Guards.requireNotDiverging(name(), k, stepSize.describe(stepSize.reference()), initialError, error);
+      sweeps.run(k);
+    }
+    return new SolverResult(sweeps.x(), maxIterations(), error, false);
+  }
+
+  /** How the sweeps advance the iterate; each block's step size persists across sweeps. */
+  private interface Sweeps {
+    /** The objective at the current iterate, exact f and ∇f (the start of the next sweep). */
+    BlockOracle<?> atStart();
+
+    /** Sweep k, from the iterate {@link #atStart()} just evaluated. */
+    void run(int k);
+
+    /** The current iterate. */
+    Tensor x();
+  }
+
+  /** One oracle carried through every sweep (it recomputes its exact state at each sweep start). */
+  private final class PlainSweeps implements Sweeps {
+    private final BlockOracle<?> oracle;
+    private final Tensor[] thetaG;
+    private final double[] eta;
+
+    PlainSweeps(BlockOracle<?> oracle, Tensor[] thetaG, double[] eta) {
+      this.oracle = oracle;
+      this.thetaG = thetaG;
+      this.eta = eta;
+    }
+
+    @Override
+    public BlockOracle<?> atStart() {
+      return oracle;
+    }
+
+    @Override
+    public void run(int k) {
+      blockPass(oracle, eta, thetaG, k);
+    }
+
+    @Override
+    public Tensor x() {
+      return oracle.x();
+    }
+  }
+
+  /**
+   * Each sweep one checkpointed step: the sweep is a function of (x, θ_f, θ_g) given the step sizes at its start (a
+   * fresh oracle at x recomputes what the running one would hold there: z = Aᵀx is recomputed at every sweep start
+   * anyway, f and ∇f at x are the accepted trial's), so the pullback re-runs it with the same decisions and gets the
+   * same iterate.
+   */
+  private final class CheckpointedSweeps implements Sweeps {
+    private final Tensor[] thetaF, thetaG;
+    private double[] eta;
+    private Tensor x;
+
+    CheckpointedSweeps(Tensor x0, Tensor[] thetaF, Tensor[] thetaG, double[] eta) {
+      this.x = x0;
+      this.thetaF = thetaF;
+      this.thetaG = thetaG;
+      this.eta = eta;
+    }
+
+    @Override
+    public BlockOracle<?> atStart() {
+      return oracle(x, thetaF);
+    }
+
+    @Override
+    public void run(int k) {
+      int nf = thetaF.length;
       double[] start = eta.clone(), after[] = new double[1][];
-      int sweepIndex = k;
       MultiInputFunction oneSweep = AD.checkpoint(in -> {
         double[] e = start.clone();
         BlockOracle<?> o = oracle(in[0], Arrays.copyOfRange(in, 1, 1 + nf));
-        blockPass(o, e, Arrays.copyOfRange(in, 1 + nf, in.length), sweepIndex);
+        blockPass(o, e, Arrays.copyOfRange(in, 1 + nf, in.length), k);
         after[0] = e;
         return o.x();
       });
@@ -204,7 +251,11 @@ public final class BlockCoordinateDescent extends Optimizer<BlockCoordinateDesce
       x = oneSweep.apply(args);
       eta = after[0];
     }
-    return new SolverResult(x, maxIterations(), error, false);
+
+    @Override
+    public Tensor x() {
+      return x;
+    }
   }
 
   /** error = rms(F(x, θ)) / max(1, rms(x)), F the scaled proximal-gradient residual at the reference step. */

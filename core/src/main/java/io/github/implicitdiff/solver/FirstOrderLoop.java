@@ -16,7 +16,10 @@ import io.github.implicitdiff.tensor.Tensor;
  * with η₀ the step size's reference value
  * — exactly the residual of the solver's optimality condition. Without acceleration it is computed at x_k
  * from the step already taken (one extra prox when the backtracking step differs from η₀); with
- * acceleration the step length at y_k is the proxy, confirmed at x_{k+1} when it falls below tol.
+ * acceleration the step length at y_k is the proxy, confirmed at x_{k+1} when it falls below tol. When the
+ * condition is written in another geometry than the steps ({@link #withCondition}: mirror descent's steps,
+ * the Euclidean projected-gradient condition), the error is that condition's residual at every x_k, one
+ * extra operator application per iteration.
  * Everything is written in tensor operations, so unrolled differentiation goes through the loop.
  */
 final class FirstOrderLoop {
@@ -28,6 +31,8 @@ final class FirstOrderLoop {
   private final int maxIterations;
   private final double tol;
   private final double errorScale;
+  /** The geometry of the optimality condition, whose residual is the error (the steps' own by default). */
+  private final Geometry condition;
 
   /**
    * @param errorScale the optimality condition is F = errorScale · (T_{η₀}(x) − x) (max(1, 1/η₀) for the
@@ -35,6 +40,12 @@ final class FirstOrderLoop {
    */
   FirstOrderLoop(String solver, Objective f, Geometry geometry, StepSize stepSize, boolean accelerated, int maxIterations,
       double tol, double errorScale) {
+    this(solver, f, geometry, stepSize, accelerated, maxIterations, tol, errorScale, geometry);
+  }
+
+  private FirstOrderLoop(String solver, Objective f, Geometry geometry, StepSize stepSize, boolean accelerated,
+      int maxIterations, double tol, double errorScale, Geometry condition) {
+    this.condition = condition;
     this.errorScale = Math.abs(errorScale);
     this.solver = solver;
     this.f = f;
@@ -43,6 +54,15 @@ final class FirstOrderLoop {
     this.accelerated = accelerated;
     this.maxIterations = maxIterations;
     this.tol = tol;
+  }
+
+  /**
+   * The same loop stopping on the residual of the condition c · (T'_{η₀}(x) − x), T' the step of {@code condition}
+   * (not accelerated: the error is computed exactly at each iterate).
+   */
+  FirstOrderLoop withCondition(Geometry condition) {
+    if (accelerated) throw new IllegalStateException(solver + ": a separate stopping condition needs the plain loop");
+    return new FirstOrderLoop(solver, f, geometry, stepSize, false, maxIterations, tol, errorScale, condition);
   }
 
   /** f and ∇f at a point. */
@@ -71,7 +91,8 @@ final class FirstOrderLoop {
       double proxy = Guards.relativeRms(z.sub(y), y) * (eta0 / eta) * errorScale;
       Point pz = trial.pz();
       if (!accelerated) {
-        error = eta == eta0 || proxy > tol ? proxy : exactError(y, py.grad(), thetaG);
+        error = condition != geometry ? exactError(y, py.grad(), thetaG)
+            : eta == eta0 || proxy > tol ? proxy : exactError(y, py.grad(), thetaG);
         if (k == 0) initialError = error;
         if (error <= tol) return new SolverResult(y, k, error, true);
       } else {
@@ -103,9 +124,13 @@ final class FirstOrderLoop {
     return new SolverResult(last, maxIterations, error, false);
   }
 
-  /** rms(T_{η₀}(x) − x) / max(1, rms(x)), from ∇f(x) already known. */
+  /** rms(T_{η₀}(x) − x) / max(1, rms(x)), T the condition's step, from ∇f(x) already known. */
   private double exactError(Tensor x, Tensor grad, Tensor[] thetaG) {
-    return Guards.relativeRms(geometry.step(x, grad, stepSize.reference(), thetaG).sub(x), x) * errorScale;
+    // on the values: the error is a number, and recording it would grow an unrolled run's tape every iteration
+    Tensor xv = x.concrete();
+    Tensor[] params = new Tensor[thetaG.length];
+    for (int i = 0; i < params.length; i++) params[i] = thetaG[i].concrete();
+    return Guards.relativeRms(condition.step(xv, grad.concrete(), stepSize.reference(), params).sub(xv), xv) * errorScale;
   }
 
   /** One step from y: fixed, or backtracking on the sufficient decrease test (see {@link StepSize}). */

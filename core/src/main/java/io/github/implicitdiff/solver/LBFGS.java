@@ -69,6 +69,7 @@ public final class LBFGS extends SmoothMinimizer<LBFGS> {
   /** The line search (default {@link LineSearch#wolfe()}; Armijo skips pairs with yᵀs ≤ 0). */
   public LBFGS withLineSearch(LineSearch value) {
     if (value == null) throw new IllegalArgumentException("LBFGS: lineSearch must not be null");
+    LineSearches.requireSearching(name(), value);
     return new LBFGS(settings, f, memory, value, curvaturePreconditioner);
   }
 

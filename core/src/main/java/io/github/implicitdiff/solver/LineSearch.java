@@ -7,7 +7,8 @@ package io.github.implicitdiff.solver;
  *   <li>{@link Armijo}: backtracking from the initial trial until the sufficient decrease
  *       φ(α) ≤ φ(0) + c₁αφ'(0);</li>
  *   <li>{@link StrongWolfe}: bracketing and zoom (Nocedal and Wright, Algorithms 3.5–3.6) until also
- *       |φ'(α)| ≤ c₂|φ'(0)|, which keeps L-BFGS updates positive definite.</li>
+ *       |φ'(α)| ≤ c₂|φ'(0)|, which keeps L-BFGS updates positive definite;</li>
+ *   <li>{@link FullStep} (Newton only): no search, α = 1.</li>
  * </ul>
  * Both also accept Hager and Zhang's approximate Wolfe conditions (2005, eq. 4.1),
  * σφ'(0) ≤ φ'(α) ≤ (2δ − 1)φ'(0) with φ(α) ≤ φ(0) + 1e-10|φ(0)|, so that steps stay possible once
@@ -17,9 +18,10 @@ package io.github.implicitdiff.solver;
  * <pre>{@code
  * LBFGS solver = LBFGS.of(f).withLineSearch(LineSearch.wolfe().withC2(0.5));
  * Newton newton = Newton.of(f).withLineSearch(LineSearch.armijo());
+ * Newton polish = Newton.of(f).withLineSearch(LineSearch.fullStep()).withTol(1e-13); // from close to x*
  * }</pre>
  */
-public sealed interface LineSearch permits LineSearch.Armijo, LineSearch.StrongWolfe {
+public sealed interface LineSearch permits LineSearch.Armijo, LineSearch.StrongWolfe, LineSearch.FullStep {
 
   /** Armijo backtracking: c₁ = 1e-4, shrink 0.5, at most 60 evaluations. */
   static Armijo armijo() {
@@ -29,6 +31,11 @@ public sealed interface LineSearch permits LineSearch.Armijo, LineSearch.StrongW
   /** Strong Wolfe: c₁ = 1e-4, c₂ = 0.9, at most 60 evaluations. */
   static StrongWolfe wolfe() {
     return new StrongWolfe(1e-4, 0.9, 60);
+  }
+
+  /** Full Newton steps, no search (see {@link FullStep}). */
+  static FullStep fullStep() {
+    return new FullStep();
   }
 
   /** The bound on function evaluations per search. */
@@ -73,6 +80,32 @@ public sealed interface LineSearch permits LineSearch.Armijo, LineSearch.StrongW
 
     public StrongWolfe withMaxEvaluations(int value) {
       return new StrongWolfe(c1, c2, value);
+    }
+  }
+
+  /**
+   * No line search, for {@link Newton} only: x_{k+1} = x_k + d_k, the Newton step itself, which converges
+   * quadratically from close enough to a minimizer with a nonsingular Hessian (Nocedal and Wright, Theorem 3.5)
+   * and keeps going where a line search stalls: once f's decrease falls below its rounding (rms(∇f) near
+   * √(rounding of f)), sufficient decrease can no longer be seen, while Newton steps take ∇f on to its own
+   * rounding level. Use it to polish a solution (reference solutions for finite differences), not from far away.
+   *
+   * <p>Checks: a step to a point where f or ∇f is not finite, or one that increases both f (beyond 1e-10·|f|, its
+   * rounding) and ‖∇f‖, throws {@link io.github.implicitdiff.tensor.NonFiniteException} naming the iteration:
+   * the iterate is outside the region where Newton's method converges (without the check, an objective whose
+   * gradient stays bounded as ‖x‖ grows, such as Σ √(1 + x_i²) from |x_i| &gt; 1, would run off to where
+   * rms(∇f)/max(1, rms(x)) is below tol and report convergence).
+   *
+   * <pre>{@code
+   * Tensor rough = LBFGS.of(f).withTol(1e-6).run(init, theta).orThrow();
+   * Tensor polished = Newton.of(f).withLineSearch(LineSearch.fullStep()).withTol(1e-13).run(rough, theta).orThrow();
+   * }</pre>
+   */
+  record FullStep() implements LineSearch {
+    /** One evaluation, at the full step. */
+    @Override
+    public int maxEvaluations() {
+      return 1;
     }
   }
 }

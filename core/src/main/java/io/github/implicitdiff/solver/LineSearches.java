@@ -4,6 +4,7 @@ import io.github.implicitdiff.autodiff.AD;
 import io.github.implicitdiff.autodiff.ValueAndGrad;
 import io.github.implicitdiff.linalg.NotConvergedException;
 import io.github.implicitdiff.optimality.Objective;
+import io.github.implicitdiff.tensor.NonFiniteException;
 import io.github.implicitdiff.tensor.Tensor;
 import java.util.function.UnaryOperator;
 
@@ -44,6 +45,16 @@ final class LineSearches {
     static final Ray FREE = new Ray(Double.POSITIVE_INFINITY, UnaryOperator.identity());
   }
 
+  /**
+   * Throws for {@link LineSearch.FullStep} in a method whose first trial step is a guess (L-BFGS, nonlinear CG):
+   * without a search its convergence argument is gone. Newton's unit step is the minimizer of its local model.
+   */
+  static void requireSearching(String solver, LineSearch ls) {
+    if (ls instanceof LineSearch.FullStep)
+      throw new IllegalArgumentException(solver + ": LineSearch.fullStep() is for Newton, whose unit step minimizes its"
+          + " quadratic model; use LineSearch.wolfe() or LineSearch.armijo()");
+  }
+
   private static Trial trial(Objective f, Tensor[] theta, Point p, Tensor d, double alpha, Ray ray) {
     Tensor x = ray.snap().apply(p.x().add(d.mul(alpha)));
     Point q = Point.of(f, x, theta);
@@ -61,6 +72,7 @@ final class LineSearches {
     double phi0 = p.value().item(), slope0 = p.grad().vdot(d);
     if (!(slope0 < 0))
       throw new IllegalStateException(solver + ": the search direction is not a descent direction (slope " + slope0 + ")");
+    if (ls instanceof LineSearch.FullStep) return fullStep(solver, f, theta, p, d, alpha0, phi0, iteration, ray);
     Step s = ls instanceof LineSearch.Armijo a ? armijo(a, f, theta, p, d, alpha0, phi0, slope0, ray)
         : wolfe((LineSearch.StrongWolfe) ls, f, theta, p, d, alpha0, phi0, slope0, ray);
     if (s == null)
@@ -68,6 +80,21 @@ final class LineSearches {
           + ls.maxEvaluations() + " evaluations at iteration " + iteration + " (slope " + slope0 + ", f = " + phi0
           + "); check that the objective is smooth and its gradient correct, or loosen tol");
     return s;
+  }
+
+  /** The step α₀ itself, unless it leaves the finite values or both f and ‖∇f‖ grow (see {@link LineSearch.FullStep}). */
+  private static Step fullStep(String solver, Objective f, Tensor[] theta, Point p, Tensor d, double alpha, double phi0,
+      int iteration, Ray ray) {
+    Trial t = trial(f, theta, p, d, alpha, ray);
+    String advice = "; full steps are for polishing from close to a minimizer: start closer, or use LineSearch.armijo()";
+    if (t.point() == null)
+      throw new NonFiniteException(solver + ": the objective or its gradient became non-finite at the full step of"
+          + " iteration " + iteration + advice);
+    double grad0 = p.grad().norm2(), grad1 = t.point().grad().norm2();
+    if (t.phi() > phi0 + EPSILON * Math.abs(phi0) && grad1 > grad0)
+      throw new NonFiniteException(solver + ": the full step of iteration " + iteration + " increased f from " + phi0
+          + " to " + t.phi() + " and ‖∇f‖ from " + grad0 + " to " + grad1 + ": the iteration diverges" + advice);
+    return new Step(alpha, t.point());
   }
 
   private static boolean sufficientDecrease(double c1, Trial t, double phi0, double slope0) {

@@ -12,13 +12,14 @@ import java.util.function.UnaryOperator;
  * Damped Newton's method for min_x f(x, θ), f twice differentiable (x of any shape).
  *
  * <p>One iteration: the Newton direction d solves ∇²f(x_k) d = −∇f(x_k) by truncated conjugate gradient
- * (stopping at relative residual min(0.5, √‖∇f‖), or at negative curvature, where the steepest descent
- * direction or the CG iterate so far is used), with Hessian products either through ∇f recorded once per
- * iteration ({@link HessianMode#PRODUCTS}, matrix-free, the default: each product is a pushforward of
+ * (stopping at relative residual η_k = min(0.5, √‖∇f‖), superlinear convergence, or with full steps
+ * η_k = min(0.5, ‖∇f‖), quadratic (Nocedal and Wright, Theorem 7.2); or at negative curvature, where the steepest
+ * descent direction or the CG iterate so far is used), with Hessian products either through ∇f recorded once
+ * per iteration ({@link HessianMode#PRODUCTS}, matrix-free, the default: each product is a pushforward of
  * {@link AD#linearize}, not a new evaluation of f) or by a dense Hessian built once per iteration
  * ({@link HessianMode#DENSE}, for small n); then x_{k+1} = x_k + α_k d with α_k from the line search
- * (Armijo from α = 1 by default). CG is written in tensor operations, so the unrolled mode differentiates
- * through it.
+ * (Armijo from α = 1 by default; {@link LineSearch#fullStep()}: α = 1 without a search, to polish a solution to
+ * rounding level). CG is written in tensor operations, so the unrolled mode differentiates through it.
  * Optimality condition: stationarity F(x, θ) = ∇₁f(x, θ) (CG for the implicit system by default).
  * Stopping criterion: error = rms(∇₁f(x, θ)) / max(1, rms(x)) ≤ tol.
  *
@@ -27,6 +28,8 @@ import java.util.function.UnaryOperator;
  * <pre>{@code
  * Newton newton = Newton.of(f).withHessianMode(Newton.HessianMode.DENSE);
  * Tensor x = newton.run(Tensor.zeros(n), theta).orThrow();
+ * // full steps from an L-BFGS solution: ∇f to rounding level in two or three steps
+ * Tensor polished = newton.withLineSearch(LineSearch.fullStep()).withTol(1e-13).run(x, theta).orThrow();
  * }</pre>
  */
 public final class Newton extends SmoothMinimizer<Newton> {
@@ -58,7 +61,7 @@ public final class Newton extends SmoothMinimizer<Newton> {
     return new Newton(s, f, lineSearch, hessianMode);
   }
 
-  /** The line search (default {@link LineSearch#armijo()} from α = 1). */
+  /** The line search (default {@link LineSearch#armijo()} from α = 1; {@link LineSearch#fullStep()} for none). */
   public Newton withLineSearch(LineSearch value) {
     if (value == null) throw new IllegalArgumentException("Newton: lineSearch must not be null");
     return new Newton(settings, f, value, hessianMode);
@@ -82,8 +85,6 @@ public final class Newton extends SmoothMinimizer<Newton> {
   public String name() {
     return "Newton";
   }
-
-
 
   @Override
   public SolverResult run(Tensor init, Tensor... theta) {
@@ -113,7 +114,8 @@ public final class Newton extends SmoothMinimizer<Newton> {
         hessian = v -> hvp.apply(v)[0];
       }
       Tensor b = p.grad().neg();
-      double forcing = Math.min(0.5, Math.sqrt(b.norm2()));
+      // full steps are for the local regime, where solving to η_k = O(‖∇f‖) buys quadratic convergence
+      double forcing = Math.min(0.5, lineSearch instanceof LineSearch.FullStep ? b.norm2() : Math.sqrt(b.norm2()));
       return TruncatedConjugateGradient.solve(hessian, b, forcing, 2 * x.size() + 10);
     }
 

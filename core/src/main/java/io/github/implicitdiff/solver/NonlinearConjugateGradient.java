@@ -44,6 +44,7 @@ public final class NonlinearConjugateGradient extends SmoothMinimizer<NonlinearC
   /** The line search (default strong Wolfe, c₂ = 0.1). */
   public NonlinearConjugateGradient withLineSearch(LineSearch value) {
     if (value == null) throw new IllegalArgumentException("NonlinearConjugateGradient: lineSearch must not be null");
+    LineSearches.requireSearching(name(), value);
     return new NonlinearConjugateGradient(settings, f, value);
   }
 

@@ -79,7 +79,7 @@ final class SvmDualProblem implements SolverProblem {
   @Override
   public String describe() {
     return name() + ": m = " + m + ", p = " + p + ", k = " + k + ", λ = " + lambda.item() + ", tol " + tol
-        + (method == Method.MIRROR_DESCENT ? ", mirror descent (KL, fixed step 1/L)" : ", cyclic block coordinate descent over rows"
+        + (method == Method.MIRROR_DESCENT ? ", mirror descent (KL, fixed step 1/L; stopped on and differentiated through the projected-gradient condition)" : ", cyclic block coordinate descent over rows"
             + " (per-block backtracking, simplex projection, Xᵀβ updated row by row)") + "; full implicit system (GMRES)";
   }
 

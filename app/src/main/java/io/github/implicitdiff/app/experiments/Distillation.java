@@ -14,6 +14,7 @@ import io.github.implicitdiff.autodiff.AD;
 import io.github.implicitdiff.loss.Objectives;
 import io.github.implicitdiff.optimality.Objective;
 import io.github.implicitdiff.solver.LBFGS;
+import io.github.implicitdiff.solver.Newton;
 import io.github.implicitdiff.tensor.Tensor;
 import java.util.List;
 import java.util.Locale;
@@ -198,13 +199,13 @@ public final class Distillation implements Experiment {
     }
 
     /**
-     * CE(W*(Θ); X, y) for finite differences, not differentiable: W* from L-BFGS polished by two full
-     * Newton steps with the dense Hessian. The outer loss is first order in the error of W*, and a line
+     * CE(W*(Θ); X, y) for finite differences, not differentiable: W* from L-BFGS polished by full Newton steps
+     * with the dense Hessian ({@link NewtonPolish}). The outer loss is first order in the error of W*, and a line
      * search cannot take the inner gradient much below √(rounding of f · λ), where it stops seeing f
      * decrease; Newton steps without a line search take it to rounding level.
      */
     double exactOuterLoss(Tensor images) {
-      Tensor W = NewtonPolish.dense(w -> inner.apply(w, images), train(images), 2);
+      Tensor W = NewtonPolish.of(inner).withHessianMode(Newton.HessianMode.DENSE).run(train(images), images).orThrow();
       return Objectives.multiclassLogistic(W, X, y).item();
     }
 

@@ -1,10 +1,7 @@
 package io.github.implicitdiff.app.experiments;
 
-import io.github.implicitdiff.autodiff.AD;
 import io.github.implicitdiff.autodiff.ParallelMap;
-import io.github.implicitdiff.autodiff.TensorFunction;
 import io.github.implicitdiff.implicit.ImplicitOptions;
-import io.github.implicitdiff.linalg.LinearOperator;
 import io.github.implicitdiff.linalg.LinearSolvers;
 import io.github.implicitdiff.optimality.Objective;
 import io.github.implicitdiff.solver.LBFGS;
@@ -75,22 +72,16 @@ final class ProximalAdaptation {
   }
 
   /**
-   * The meta-objective for finite differences, not differentiable: each φ* from L-BFGS polished by two
-   * Newton steps φ ← φ − (∇²₁G)⁻¹∇₁G, the system solved by CG to 1e-12 with Hessian-vector products. A
-   * central difference with step h has an error of about ‖∇L_q‖ · (error of φ*) / h, and L-BFGS's line
-   * search stops seeing G decrease near rms(∇G) ≈ 1e-8; Newton steps without a line search reach rounding.
+   * The meta-objective for finite differences, not differentiable: each φ* from L-BFGS polished by full Newton
+   * steps φ ← φ − (∇²₁G)⁻¹∇₁G ({@link NewtonPolish}: truncated CG on Hessian-vector products). A central
+   * difference with step h has an error of about ‖∇L_q‖ · (error of φ*) / h, and L-BFGS's line search stops seeing
+   * G decrease near rms(∇G) ≈ 1e-8; Newton steps without a line search reach rounding.
    */
   double polishedMetaLoss(List<SineTask> tasks, Tensor theta) {
     Tensor th = theta.concrete();
     double sum = 0;
     for (SineTask task : tasks) {
-      Tensor phi = adapt(task, th).concrete();
-      TensorFunction g = p -> objective(task).apply(p, th);
-      for (int i = 0; i < 2; i++) {
-        Tensor at = phi;
-        LinearOperator hessian = LinearOperator.symmetric(phi.size(), v -> AD.hvp(g, at, v));
-        phi = phi.sub(LinearSolvers.cg().withTol(1e-12).solve(hessian, AD.grad(g, at)).orThrow()).concrete();
-      }
+      Tensor phi = NewtonPolish.of(objective(task)).run(adapt(task, th).concrete(), th).orThrow();
       sum += mlp.mse(phi, task.xQuery(), task.yQuery()).item();
     }
     return sum / tasks.size();

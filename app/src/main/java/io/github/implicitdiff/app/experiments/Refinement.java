@@ -6,6 +6,7 @@ import io.github.implicitdiff.optimality.Objective;
 import io.github.implicitdiff.solver.Differentiation;
 import io.github.implicitdiff.solver.GradientDescent;
 import io.github.implicitdiff.solver.LBFGS;
+import io.github.implicitdiff.solver.Newton;
 import io.github.implicitdiff.solver.SolverResult;
 import io.github.implicitdiff.tensor.Tensor;
 
@@ -76,8 +77,8 @@ final class Refinement {
   }
 
   /**
-   * λ* for finite differences, not differentiable: the L-BFGS solution polished by two Newton steps with the
-   * dense Hessian of G (small instances only). L-BFGS's line search stops seeing G decrease near
+   * λ* for finite differences, not differentiable: the L-BFGS solution polished by full Newton steps with the
+   * dense Hessian of G ({@link NewtonPolish}; small instances only). L-BFGS's line search stops seeing G decrease near
    * rms(∇G) ≈ √(rounding of G); Newton steps without a line search take ∇G to rounding level.
    */
   Tensor polished(Tensor x, Tensor eps, Tensor lambda0, Tensor[] dec) {
@@ -86,7 +87,7 @@ final class Refinement {
     for (int i = 0; i < d.length; i++) d[i] = dec[i].concrete();
     Tensor lambda = implicit(x, eps, l0, d).concrete();
     Tensor[] th = theta(l0, d);
-    return NewtonPolish.dense(l -> objective(x, eps).apply(l, th), lambda, 2);
+    return NewtonPolish.of(objective(x, eps)).withHessianMode(Newton.HessianMode.DENSE).run(lambda, th).orThrow();
   }
 
   private static Tensor[] theta(Tensor lambda0, Tensor[] dec) {

@@ -1,7 +1,6 @@
 package io.github.implicitdiff.app.experiments;
 
 import io.github.implicitdiff.loss.Losses;
-import io.github.implicitdiff.implicit.ImplicitOptions;
 import io.github.implicitdiff.loss.MulticlassSvm;
 import io.github.implicitdiff.projection.Projection;
 import io.github.implicitdiff.prox.ProximalOperator;
@@ -21,8 +20,10 @@ import io.github.implicitdiff.tensor.Tensor;
  * warm-started from the previous solution) or by mirror descent (entropic steps, fixed step η = λ/max_ij |(XXᵀ)_ij|,
  * from the uniform β; the solver scales its fixed-point residual by max(1, 1/η), so a small λ no longer stops it
  * near the uniform start). β* is differentiated in λ implicitly, through the solver's fixed point (GMRES on the mk
- * unknowns): β = P_Δ(β − ∇₁f(β, λ)) row by row for block coordinate descent, β = softmax(log β − η∇₁f(β, λ))
- * for mirror descent. Both characterise the same β*, so their derivatives agree where β* is a smooth function
+ * unknowns): β = P_Δ(β − η₀∇₁f(β, λ)) row by row, η₀ = 1 for block coordinate descent and η for mirror descent (its
+ * default projected-gradient condition, which it also stops on: accurate at this dual's boundary solutions, where
+ * mirror descent's own condition β = softmax(log β − η∇₁f(β, λ)) is ill-conditioned). Both characterise the same
+ * β*, so their derivatives agree where β* is a smooth function
  * of λ (away from the λ's where a row of β* changes face); W's derivative then follows by the chain rule,
  * dW/dλ = −Xᵀ(∂β*(λ)/∂λ)/λ − W/λ.
  */
@@ -32,14 +33,6 @@ final class SvmDualPath {
 
   private final Tensor X, Y, init, fixedStart;
   private final Method method;
-  /**
-   * Mirror descent is differentiated through the projected-gradient condition (accurate at this dual's boundary
-   * solutions, where its own condition is ill-conditioned). That condition's residual at a mirror-descent iterate is
-   * its stopping quantity divided by the smallest positive β_ij, up to a few thousand times larger on this path: the
-   * solve goes to tol / {@value #MIRROR_TOL_FACTOR} and the implicit layer accepts a residual up to
-   * {@value #MIRROR_RESIDUAL_TOLERANCE} (measured: 1.3e-4 relative error of ∂β/∂λ at a residual of 3e-6).
-   */
-  static final double MIRROR_TOL_FACTOR = 100, MIRROR_RESIDUAL_TOLERANCE = 1e-5;
   private final double tol, gramMax;
   private final boolean warmStart;
   private Tensor last;
@@ -90,8 +83,7 @@ final class SvmDualPath {
       case MIRROR_DESCENT -> {
         double step = lambda.concrete().item() / gramMax;
         yield MirrorDescent.of((b, th) -> MulticlassSvm.dual(b, th[0], X, Y)).withStepSize(StepSize.fixed(step))
-            .withTol(tol / MIRROR_TOL_FACTOR).withMaxIterations(1_000_000).withProjectedGradientCondition(true)
-            .withImplicitOptions(ImplicitOptions.defaults().withResidualTolerance(MIRROR_RESIDUAL_TOLERANCE)).run(start, lambda);
+            .withTol(tol).withMaxIterations(1_000_000).run(start, lambda);
       }
     };
     Tensor beta = lastResult.orThrow();
