@@ -17,7 +17,9 @@ import io.github.implicitdiff.tensor.Tensor;
  * — exactly the residual of the solver's optimality condition. Without acceleration it is computed at x_k
  * from the step already taken (one extra prox when the backtracking step differs from η₀); with
  * acceleration the step length at y_k is the proxy, confirmed at x_{k+1} when it falls below tol.
- * Everything is written in tensor operations, so unrolled differentiation goes through the loop.
+ * Everything is written in tensor operations, so unrolled differentiation goes through the loop, in
+ * checkpointed segments when asked ({@link Checkpointing}: y_k, f(y_k), ∇f(y_k) and x_{k−1} enter each segment as
+ * tensors, t, η and k are replayed).
  */
 final class FirstOrderLoop {
   private final String solver;
@@ -28,13 +30,16 @@ final class FirstOrderLoop {
   private final int maxIterations;
   private final double tol;
   private final double errorScale;
+  private final Checkpointing checkpointing;
 
   /**
    * @param errorScale the optimality condition is F = errorScale · (T_{η₀}(x) − x) (max(1, 1/η₀) for the
    *     proximal, projected, mirror and block methods, −1/η₀ for gradient descent, whose F is ∇f)
+   * @param checkpointing how unrolled reverse mode records the iterations ({@link SegmentedLoop})
    */
   FirstOrderLoop(String solver, Objective f, Geometry geometry, StepSize stepSize, boolean accelerated, int maxIterations,
-      double tol, double errorScale) {
+      double tol, double errorScale, Checkpointing checkpointing) {
+    this.checkpointing = checkpointing;
     this.errorScale = Math.abs(errorScale);
     this.solver = solver;
     this.f = f;
@@ -57,15 +62,55 @@ final class FirstOrderLoop {
   private record Trial(Tensor z, Point pz, double eta) {}
 
   SolverResult run(Tensor x0, Tensor[] thetaF, Tensor[] thetaG) {
-    double eta0 = stepSize.reference();
-    double eta = eta0;
-    Point py = evaluate(x0, thetaF);
-    Guards.requireFiniteStart(solver, py.value(), py.grad());
-    Tensor xPrev = x0;
-    double t = 1, error = Double.NaN, initialError = Double.NaN;
-    for (int k = 0; k < maxIterations; k++) {
+    Point p0 = evaluate(x0, thetaF);
+    Guards.requireFiniteStart(solver, p0.value(), p0.grad());
+    Tensor[] theta = new Tensor[thetaF.length + thetaG.length];
+    System.arraycopy(thetaF, 0, theta, 0, thetaF.length);
+    System.arraycopy(thetaG, 0, theta, thetaF.length, thetaG.length);
+    return SegmentedLoop.run(new State(thetaF.length, p0, x0, 1, stepSize.reference(), Double.NaN, Double.NaN, 0), theta,
+        checkpointing);
+  }
+
+  /**
+   * The loop between two iterations: the point y_k with f and ∇f there and FISTA's previous iterate x_{k−1}
+   * (carried tensors); t_{k−1}, the step size, the errors and k (replayed).
+   */
+  private final class State implements SegmentedLoop.State<State> {
+    private final int objectiveCount;
+    private Point py;
+    private Tensor xPrev;
+    private double t, eta, error, initialError;
+    private int k;
+
+    State(int objectiveCount, Point py, Tensor xPrev, double t, double eta, double error, double initialError, int k) {
+      this.objectiveCount = objectiveCount;
+      this.py = py;
+      this.xPrev = xPrev;
+      this.t = t;
+      this.eta = eta;
+      this.error = error;
+      this.initialError = initialError;
+      this.k = k;
+    }
+
+    @Override
+    public Tensor[] carried() {
+      return accelerated ? new Tensor[] {py.x(), py.value(), py.grad(), xPrev} : new Tensor[] {py.x(), py.value(), py.grad()};
+    }
+
+    @Override
+    public State restore(Tensor[] c) {
+      return new State(objectiveCount, new Point(c[0], c[1], c[2]), accelerated ? c[3] : null, t, eta, error, initialError, k);
+    }
+
+    @Override
+    public SolverResult step(Tensor[] theta) {
+      if (k >= maxIterations) return new SolverResult(accelerated ? xPrev : py.x(), maxIterations, error, false);
+      Tensor[] thetaF = java.util.Arrays.copyOf(theta, objectiveCount);
+      Tensor[] thetaG = java.util.Arrays.copyOfRange(theta, objectiveCount, theta.length);
+      double eta0 = stepSize.reference();
       Tensor y = py.x();
-      Trial trial = step(py, eta, thetaF, thetaG, k);
+      Trial trial = FirstOrderLoop.this.step(py, eta, thetaF, thetaG, k);
       eta = trial.eta();
       Tensor z = trial.z();
       double proxy = Guards.relativeRms(z.sub(y), y) * (eta0 / eta) * errorScale;
@@ -98,9 +143,9 @@ final class FirstOrderLoop {
       }
       Guards.requireFiniteStep(solver, k, stepSize.describe(eta), "the objective or its gradient", py.value(), py.grad());
       if (stepSize instanceof StepSize.Backtracking b) eta *= b.growth();
+      k++;
+      return null;
     }
-    Tensor last = accelerated ? xPrev : py.x();
-    return new SolverResult(last, maxIterations, error, false);
   }
 
   /** rms(T_{η₀}(x) − x) / max(1, rms(x)), from ∇f(x) already known. */
