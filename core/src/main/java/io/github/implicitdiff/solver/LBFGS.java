@@ -157,8 +157,9 @@ public final class LBFGS extends SmoothMinimizer<LBFGS> {
     private LbfgsPreconditioner concretePairs;
 
     /**
-     * False in a checkpointed segment's copy ({@link #restore}), which runs once on values and once traced: the
-     * array path would then compute the first run's directions with other rounding than the recomputation's.
+     * False in a checkpointed segment's copy ({@link #restore}), which runs once on values and once traced: both runs
+     * then take the tensor path, the recomputation's (the array path is not bound to round exactly as it does, and a
+     * rounding difference could change a line-search decision between the two runs).
      */
     private boolean arrays = true;
 
