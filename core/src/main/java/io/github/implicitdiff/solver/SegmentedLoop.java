@@ -54,6 +54,7 @@ final class SegmentedLoop {
       Tensor[] out = unpack(packed, segment.shapes);
       if (segment.result != null) return segment.result.withSolution(out[out.length - 1]);
       s = segment.end.restore(out);
+      segment.end = null; // the tape keeps the segment for its pullback; its end state is not needed there
     }
   }
 
