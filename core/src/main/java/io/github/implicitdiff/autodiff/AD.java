@@ -4,6 +4,7 @@ import io.github.implicitdiff.tensor.NonFiniteException;
 import io.github.implicitdiff.tensor.ShapeException;
 import io.github.implicitdiff.tensor.Shapes;
 import io.github.implicitdiff.tensor.Tensor;
+import io.github.implicitdiff.tensor.Tracer;
 import java.util.Arrays;
 
 /**
@@ -414,6 +415,22 @@ public final class AD {
         (x, out, t) -> jvpUnchecked(asMulti, x, t).tangent()[0],
         (x, out, g) -> vjpUnchecked(asMulti, x).pullback().apply(g));
     return x -> Tensor.apply(p, x);
+  }
+
+  /**
+   * Whether reverse mode is recording operations on any of {@code xs}, at any nesting level: what decides whether
+   * {@link #checkpoint} saves anything (under forward mode alone it only costs an extra evaluation).
+   *
+   * <pre>{@code
+   * AD.grad(x -> { assert AD.isRecorded(x); return x.sum(); }, Tensor.ones(2));
+   * AD.jvp(x -> { assert !AD.isRecorded(x); return x; }, Tensor.ones(2), Tensor.ones(2));
+   * }</pre>
+   */
+  public static boolean isRecorded(Tensor... xs) {
+    for (Tensor x : xs)
+      for (Tensor t = x; t instanceof Tracer tracer; t = tracer.primal())
+        if (tracer instanceof ReverseTrace.ReverseTracer) return true;
+    return false;
   }
 
   /**

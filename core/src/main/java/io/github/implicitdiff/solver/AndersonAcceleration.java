@@ -66,6 +66,20 @@ public final class AndersonAcceleration extends Optimizer<AndersonAcceleration> 
     return new AndersonAcceleration(s, T, memory, mixing, ridge);
   }
 
+  /**
+   * Under {@link Differentiation#UNROLLED} reverse mode, records the iterations in checkpointed segments
+   * (default {@link Checkpointing#none()}): O(K/k + k) iteration records instead of O(K) for one more forward pass,
+   * with the same solution, iteration count and derivatives (see {@link Checkpointing}).
+   *
+   * <pre>{@code
+   * AndersonAcceleration solver = AndersonAcceleration.of(T).withDifferentiation(Differentiation.UNROLLED)
+   *     .withCheckpointing(Checkpointing.growing());
+   * }</pre>
+   */
+  public AndersonAcceleration withCheckpointing(Checkpointing value) {
+    return checkpointedBy(value);
+  }
+
   @Override
   public String name() {
     return NAME;
@@ -84,10 +98,52 @@ public final class AndersonAcceleration extends Optimizer<AndersonAcceleration> 
   }
 
   private SolverResult iterate(Tensor x, Tensor[] theta) {
-    int[] shape = x.shape();
-    Deque<Tensor> xs = new ArrayDeque<>(), gs = new ArrayDeque<>();
-    double first = Double.NaN, error = Double.NaN;
-    for (int k = 1; k <= maxIterations(); k++) {
+    return SegmentedLoop.run(new State(x, new ArrayDeque<>(), new ArrayDeque<>(), 1, Double.NaN, Double.NaN), theta,
+        checkpointing());
+  }
+
+  /** Before iteration k: x_k and the last m pairs (x_i, g_i) (carried), k and the first residual (replayed). */
+  private final class State implements SegmentedLoop.State<State> {
+    private Tensor x;
+    private final Deque<Tensor> xs, gs;
+    private int k;
+    private double first, error;
+
+    State(Tensor x, Deque<Tensor> xs, Deque<Tensor> gs, int k, double first, double error) {
+      this.x = x;
+      this.xs = xs;
+      this.gs = gs;
+      this.k = k;
+      this.first = first;
+      this.error = error;
+    }
+
+    /** x, then x_i oldest first, then g_i oldest first. */
+    @Override
+    public Tensor[] carried() {
+      Tensor[] r = new Tensor[1 + 2 * xs.size()];
+      r[0] = x;
+      int i = 1;
+      for (Tensor xi : xs) r[i++] = xi;
+      for (Tensor gi : gs) r[i++] = gi;
+      return r;
+    }
+
+    @Override
+    public State restore(Tensor[] c) {
+      int m = xs.size();
+      Deque<Tensor> x2 = new ArrayDeque<>(), g2 = new ArrayDeque<>();
+      for (int i = 0; i < m; i++) {
+        x2.addLast(c[1 + i]);
+        g2.addLast(c[1 + m + i]);
+      }
+      return new State(c[0], x2, g2, k, first, error);
+    }
+
+    @Override
+    public SolverResult step(Tensor[] theta) {
+      if (k > maxIterations()) return new SolverResult(x, maxIterations(), error, false);
+      int[] shape = x.shape();
       Tensor Tx = T.apply(x, theta);
       Guards.requireSameShape(NAME, "T(x, θ)", Tx, x);
       Guards.requireFinite(NAME, k, "T(x, θ)", Tx);
@@ -104,8 +160,9 @@ public final class AndersonAcceleration extends Optimizer<AndersonAcceleration> 
       }
       x = mix(xs, gs).reshape(shape);
       Guards.requireFinite(NAME, k, "the extrapolated iterate", x);
+      k++;
+      return null;
     }
-    return new SolverResult(x, maxIterations(), error, false);
   }
 
   /** Σ α_i (x_i + β g_i) with α from the bordered least-squares system. */

@@ -20,7 +20,9 @@ import io.github.implicitdiff.tensor.Tensor;
  * condition is written in another geometry than the steps ({@link #withCondition}: mirror descent's steps,
  * the Euclidean projected-gradient condition), the error is that condition's residual at every x_k, one
  * extra operator application per iteration.
- * Everything is written in tensor operations, so unrolled differentiation goes through the loop.
+ * Everything is written in tensor operations, so unrolled differentiation goes through the loop, in
+ * checkpointed segments when asked ({@link Checkpointing}: y_k, f(y_k), ∇f(y_k) and x_{k−1} enter each segment as
+ * tensors, t, η and k are replayed).
  */
 final class FirstOrderLoop {
   private final String solver;
@@ -31,21 +33,24 @@ final class FirstOrderLoop {
   private final int maxIterations;
   private final double tol;
   private final double errorScale;
+  private final Checkpointing checkpointing;
   /** The geometry of the optimality condition, whose residual is the error (the steps' own by default). */
   private final Geometry condition;
 
   /**
    * @param errorScale the optimality condition is F = errorScale · (T_{η₀}(x) − x) (max(1, 1/η₀) for the
    *     proximal, projected, mirror and block methods, −1/η₀ for gradient descent, whose F is ∇f)
+   * @param checkpointing how unrolled reverse mode records the iterations ({@link SegmentedLoop})
    */
   FirstOrderLoop(String solver, Objective f, Geometry geometry, StepSize stepSize, boolean accelerated, int maxIterations,
-      double tol, double errorScale) {
-    this(solver, f, geometry, stepSize, accelerated, maxIterations, tol, errorScale, geometry);
+      double tol, double errorScale, Checkpointing checkpointing) {
+    this(solver, f, geometry, stepSize, accelerated, maxIterations, tol, errorScale, checkpointing, geometry);
   }
 
   private FirstOrderLoop(String solver, Objective f, Geometry geometry, StepSize stepSize, boolean accelerated,
-      int maxIterations, double tol, double errorScale, Geometry condition) {
+      int maxIterations, double tol, double errorScale, Checkpointing checkpointing, Geometry condition) {
     this.condition = condition;
+    this.checkpointing = checkpointing;
     this.errorScale = Math.abs(errorScale);
     this.solver = solver;
     this.f = f;
@@ -62,7 +67,7 @@ final class FirstOrderLoop {
    */
   FirstOrderLoop withCondition(Geometry condition) {
     if (accelerated) throw new IllegalStateException(solver + ": a separate stopping condition needs the plain loop");
-    return new FirstOrderLoop(solver, f, geometry, stepSize, false, maxIterations, tol, errorScale, condition);
+    return new FirstOrderLoop(solver, f, geometry, stepSize, false, maxIterations, tol, errorScale, checkpointing, condition);
   }
 
   /** f and ∇f at a point. */
@@ -77,15 +82,55 @@ final class FirstOrderLoop {
   private record Trial(Tensor z, Point pz, double eta) {}
 
   SolverResult run(Tensor x0, Tensor[] thetaF, Tensor[] thetaG) {
-    double eta0 = stepSize.reference();
-    double eta = eta0;
-    Point py = evaluate(x0, thetaF);
-    Guards.requireFiniteStart(solver, py.value(), py.grad());
-    Tensor xPrev = x0;
-    double t = 1, error = Double.NaN, initialError = Double.NaN;
-    for (int k = 0; k < maxIterations; k++) {
+    Point p0 = evaluate(x0, thetaF);
+    Guards.requireFiniteStart(solver, p0.value(), p0.grad());
+    Tensor[] theta = new Tensor[thetaF.length + thetaG.length];
+    System.arraycopy(thetaF, 0, theta, 0, thetaF.length);
+    System.arraycopy(thetaG, 0, theta, thetaF.length, thetaG.length);
+    return SegmentedLoop.run(new State(thetaF.length, p0, x0, 1, stepSize.reference(), Double.NaN, Double.NaN, 0), theta,
+        checkpointing);
+  }
+
+  /**
+   * The loop between two iterations: the point y_k with f and ∇f there and FISTA's previous iterate x_{k−1}
+   * (carried tensors); t_{k−1}, the step size, the errors and k (replayed).
+   */
+  private final class State implements SegmentedLoop.State<State> {
+    private final int objectiveCount;
+    private Point py;
+    private Tensor xPrev;
+    private double t, eta, error, initialError;
+    private int k;
+
+    State(int objectiveCount, Point py, Tensor xPrev, double t, double eta, double error, double initialError, int k) {
+      this.objectiveCount = objectiveCount;
+      this.py = py;
+      this.xPrev = xPrev;
+      this.t = t;
+      this.eta = eta;
+      this.error = error;
+      this.initialError = initialError;
+      this.k = k;
+    }
+
+    @Override
+    public Tensor[] carried() {
+      return accelerated ? new Tensor[] {py.x(), py.value(), py.grad(), xPrev} : new Tensor[] {py.x(), py.value(), py.grad()};
+    }
+
+    @Override
+    public State restore(Tensor[] c) {
+      return new State(objectiveCount, new Point(c[0], c[1], c[2]), accelerated ? c[3] : null, t, eta, error, initialError, k);
+    }
+
+    @Override
+    public SolverResult step(Tensor[] theta) {
+      if (k >= maxIterations) return new SolverResult(accelerated ? xPrev : py.x(), maxIterations, error, false);
+      Tensor[] thetaF = java.util.Arrays.copyOf(theta, objectiveCount);
+      Tensor[] thetaG = java.util.Arrays.copyOfRange(theta, objectiveCount, theta.length);
+      double eta0 = stepSize.reference();
       Tensor y = py.x();
-      Trial trial = step(py, eta, thetaF, thetaG, k);
+      Trial trial = FirstOrderLoop.this.step(py, eta, thetaF, thetaG, k);
       eta = trial.eta();
       Tensor z = trial.z();
       double proxy = Guards.relativeRms(z.sub(y), y) * (eta0 / eta) * errorScale;
@@ -119,9 +164,9 @@ final class FirstOrderLoop {
       }
       Guards.requireFiniteStep(solver, k, stepSize.describe(eta), "the objective or its gradient", py.value(), py.grad());
       if (stepSize instanceof StepSize.Backtracking b) eta *= b.growth();
+      k++;
+      return null;
     }
-    Tensor last = accelerated ? xPrev : py.x();
-    return new SolverResult(last, maxIterations, error, false);
   }
 
   /** rms(T_{η₀}(x) − x) / max(1, rms(x)), T the condition's step, from ∇f(x) already known. */

@@ -41,6 +41,20 @@ public final class FixedPointIteration extends Optimizer<FixedPointIteration> {
     return new FixedPointIteration(s, T);
   }
 
+  /**
+   * Under {@link Differentiation#UNROLLED} reverse mode, records the iterations in checkpointed segments
+   * (default {@link Checkpointing#none()}): O(K/k + k) iteration records instead of O(K) for one more forward pass,
+   * with the same solution, iteration count and derivatives (see {@link Checkpointing}).
+   *
+   * <pre>{@code
+   * FixedPointIteration solver = FixedPointIteration.of(T).withDifferentiation(Differentiation.UNROLLED)
+   *     .withCheckpointing(Checkpointing.every(25));
+   * }</pre>
+   */
+  public FixedPointIteration withCheckpointing(Checkpointing value) {
+    return checkpointedBy(value);
+  }
+
   @Override
   public String name() {
     return NAME;
@@ -63,8 +77,35 @@ public final class FixedPointIteration extends Optimizer<FixedPointIteration> {
   }
 
   private SolverResult iterate(Tensor x, Tensor[] theta) {
-    double first = Double.NaN, error = Double.NaN;
-    for (int k = 1; k <= maxIterations(); k++) {
+    return SegmentedLoop.run(new State(x, 1, Double.NaN, Double.NaN), theta, checkpointing());
+  }
+
+  /** Before iteration k: x_{k−1} (carried), k and the first step length (replayed). */
+  private final class State implements SegmentedLoop.State<State> {
+    private Tensor x;
+    private int k;
+    private double first, error;
+
+    State(Tensor x, int k, double first, double error) {
+      this.x = x;
+      this.k = k;
+      this.first = first;
+      this.error = error;
+    }
+
+    @Override
+    public Tensor[] carried() {
+      return new Tensor[] {x};
+    }
+
+    @Override
+    public State restore(Tensor[] carried) {
+      return new State(carried[0], k, first, error);
+    }
+
+    @Override
+    public SolverResult step(Tensor[] theta) {
+      if (k > maxIterations()) return new SolverResult(x, maxIterations(), error, false);
       Tensor next = T.apply(x, theta);
       Guards.requireSameShape(NAME, "T(x, θ)", next, x);
       Guards.requireFinite(NAME, k, "T(x, θ)", next);
@@ -73,7 +114,8 @@ public final class FixedPointIteration extends Optimizer<FixedPointIteration> {
       if (k == 1) first = error;
       if (error <= tol()) return new SolverResult(x, k, error, true);
       Guards.requireNotDiverged(NAME, k, error, first);
+      k++;
+      return null;
     }
-    return new SolverResult(x, maxIterations(), error, false);
   }
 }

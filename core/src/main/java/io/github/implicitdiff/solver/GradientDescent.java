@@ -73,7 +73,7 @@ public final class GradientDescent extends SmoothMinimizer<GradientDescent> {
   @Override
   public SolverResult run(Tensor init, Tensor... theta) {
     FirstOrderLoop loop = new FirstOrderLoop(name(), f, Geometry.euclidean((v, eta, th) -> v), stepSize, accelerated,
-        maxIterations(), tol(), 1 / stepSize.reference());
+        maxIterations(), tol(), 1 / stepSize.reference(), checkpointing());
     return solve(init, theta, (x0, th) -> loop.run(x0, th, new Tensor[0]));
   }
 }

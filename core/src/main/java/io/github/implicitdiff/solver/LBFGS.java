@@ -114,7 +114,7 @@ public final class LBFGS extends SmoothMinimizer<LBFGS> {
     TwoLoop[] run = new TwoLoop[1]; // this run's memory, read by the backward solve
     return solve(init, theta, (x0, th) -> {
       run[0] = new TwoLoop();
-      return DescentLoop.run(name(), f, lineSearch, maxIterations(), tol(), x0, th, run[0]);
+      return DescentLoop.run(name(), f, lineSearch, maxIterations(), tol(), x0, th, run[0], checkpointing());
     }, r -> new Iterations.Backward(optimality(), backwardSolver(run[0])));
   }
 
@@ -157,8 +157,36 @@ public final class LBFGS extends SmoothMinimizer<LBFGS> {
      */
     private LbfgsPreconditioner concretePairs;
 
+    /**
+     * False in a checkpointed segment's copy ({@link #restore}), which runs once on values and once traced: both runs
+     * then take the tensor path, the recomputation's (the array path is not bound to round exactly as it does, and a
+     * rounding difference could change a line-search decision between the two runs).
+     */
+    private boolean arrays = true;
+
+    /** The pairs' s, y and ρ, newest first. */
     @Override
-    public Tensor direction(Point p, int k) {
+    public Tensor[] carried() {
+      Tensor[] r = new Tensor[3 * pairs.size()];
+      int i = 0;
+      for (Pair pair : pairs) {
+        r[i++] = pair.s();
+        r[i++] = pair.y();
+        r[i++] = pair.rho();
+      }
+      return r;
+    }
+
+    @Override
+    public DescentLoop.DirectionRule restore(Tensor[] carried) {
+      TwoLoop copy = new TwoLoop();
+      copy.arrays = false;
+      for (int i = 0; i < carried.length; i += 3) copy.pairs.addLast(new Pair(carried[i], carried[i + 1], carried[i + 2]));
+      return copy;
+    }
+
+    @Override
+    public Tensor direction(Point p, Tensor[] theta, int k) {
       Tensor q = p.grad();
       if (pairs.isEmpty()) return q.neg();
       if (!q.isTraced() && concretePairs != null) return concreteDirection(q);
@@ -193,7 +221,7 @@ public final class LBFGS extends SmoothMinimizer<LBFGS> {
       double sy = s.vdot(y);
       if (!(sy > 1e-10 * s.norm2() * y.norm2())) return;
       Pair pair = new Pair(s, y, s.mul(y).sum().reciprocal());
-      boolean concrete = !pair.traced() && (pairs.isEmpty() || concretePairs != null);
+      boolean concrete = arrays && !pair.traced() && (pairs.isEmpty() || concretePairs != null);
       pairs.addFirst(pair);
       if (pairs.size() > memory) pairs.removeLast();
       if (!concrete) concretePairs = null;

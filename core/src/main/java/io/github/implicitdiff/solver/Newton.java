@@ -89,18 +89,12 @@ public final class Newton extends SmoothMinimizer<Newton> {
   @Override
   public SolverResult run(Tensor init, Tensor... theta) {
     return solve(init, theta, (x0, th) -> DescentLoop.run(name(), f, lineSearch, maxIterations(), tol(), x0, th,
-        new NewtonDirection(th)));
+        new NewtonDirection(), checkpointing()));
   }
 
   private final class NewtonDirection implements DescentLoop.DirectionRule {
-    private final Tensor[] theta;
-
-    NewtonDirection(Tensor[] theta) {
-      this.theta = theta;
-    }
-
     @Override
-    public Tensor direction(Point p, int k) {
+    public Tensor direction(Point p, Tensor[] theta, int k) {
       Tensor x = p.x();
       int[] shape = x.shape();
       UnaryOperator<Tensor> hessian;

@@ -62,15 +62,31 @@ public final class NonlinearConjugateGradient extends SmoothMinimizer<NonlinearC
   @Override
   public SolverResult run(Tensor init, Tensor... theta) {
     return solve(init, theta, (x0, th) -> DescentLoop.run(name(), f, lineSearch, maxIterations(), tol(), x0, th,
-        new PolakRibierePlus()));
+        new PolakRibierePlus(), checkpointing()));
   }
 
   private static final class PolakRibierePlus implements DescentLoop.DirectionRule {
     private Tensor previousDirection, previousGrad;
     private double previousSlopeTimesStep = Double.NaN;
 
+    /** d_{k−1} and ∇f(x_{k−1}), those that are set (reset() clears the direction, the first step sets both). */
     @Override
-    public Tensor direction(Point p, int k) {
+    public Tensor[] carried() {
+      return previousDirection != null ? new Tensor[] {previousDirection, previousGrad}
+          : previousGrad != null ? new Tensor[] {previousGrad} : new Tensor[0];
+    }
+
+    @Override
+    public DescentLoop.DirectionRule restore(Tensor[] carried) {
+      PolakRibierePlus copy = new PolakRibierePlus();
+      copy.previousSlopeTimesStep = previousSlopeTimesStep;
+      if (previousDirection != null) copy.previousDirection = carried[0];
+      if (previousGrad != null) copy.previousGrad = carried[carried.length - 1];
+      return copy;
+    }
+
+    @Override
+    public Tensor direction(Point p, Tensor[] theta, int k) {
       if (previousDirection == null) return p.grad().neg();
       Tensor g = p.grad();
       Tensor beta = g.mul(g.sub(previousGrad)).sum().div(previousGrad.square().sum()).maximum(0.0);

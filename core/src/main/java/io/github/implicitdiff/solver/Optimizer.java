@@ -126,6 +126,20 @@ public abstract class Optimizer<S extends Optimizer<S>> {
     return with(settings.withImplicitOptions(options));
   }
 
+  /** How UNROLLED reverse mode records the iterations (default {@link Checkpointing#none()}); see {@link Checkpointing}. */
+  public Checkpointing checkpointing() {
+    return settings.checkpointing();
+  }
+
+  /**
+   * The public {@code withCheckpointing} of the solvers whose loop runs through {@link SegmentedLoop}: UNROLLED
+   * reverse mode records their iterations in checkpointed segments; nothing else changes.
+   */
+  final S checkpointedBy(Checkpointing value) {
+    if (value == null) throw new IllegalArgumentException(name() + ": checkpointing must not be null (Checkpointing.none() turns it off)");
+    return with(settings.withCheckpointing(value));
+  }
+
   // ------------------------------------------------------------------------------------ running
 
   /** Checks init and θ before a run (default: non-null and finite, {@link Guards#requireInputs}). */

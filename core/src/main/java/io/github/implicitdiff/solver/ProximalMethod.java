@@ -79,6 +79,20 @@ abstract class ProximalMethod<S extends ProximalMethod<S>> extends Optimizer<S> 
     return copy(settings, stepSize, accelerated, value);
   }
 
+  /**
+   * Under {@link Differentiation#UNROLLED} reverse mode, records the iterations in checkpointed segments
+   * (default {@link Checkpointing#none()}): O(K/k + k) iteration records instead of O(K) for one more forward pass,
+   * with the same solution, iteration count and derivatives (see {@link Checkpointing}).
+   *
+   * <pre>{@code
+   * ProximalGradient pg = ProximalGradient.of(f, ProximalOperator.lasso(), 1).withAcceleration(true)
+   *     .withDifferentiation(Differentiation.UNROLLED).withCheckpointing(Checkpointing.every(20));
+   * }</pre>
+   */
+  public S withCheckpointing(Checkpointing value) {
+    return checkpointedBy(value);
+  }
+
   /** The active-set reduction of the implicit system, or null when the full system is used. */
   public ActiveSetReduction activeSetReduction() {
     return activeSet;
@@ -123,7 +137,7 @@ abstract class ProximalMethod<S extends ProximalMethod<S>> extends Optimizer<S> 
   @Override
   public SolverResult run(Tensor init, Tensor... theta) {
     FirstOrderLoop loop = new FirstOrderLoop(name(), f, Geometry.euclidean(operator), stepSize, accelerated,
-        maxIterations(), tol(), residualScale(stepSize.reference()));
+        maxIterations(), tol(), residualScale(stepSize.reference()), checkpointing());
     return runFixedPoint(this, f, operator, stepSize.reference(), operatorParameterCount, operatorKind, activeSet,
         (x0, split) -> loop.run(x0, split.objective(), split.operator()), init, theta);
   }

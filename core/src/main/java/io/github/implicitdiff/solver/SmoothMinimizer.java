@@ -18,6 +18,19 @@ abstract class SmoothMinimizer<S extends SmoothMinimizer<S>> extends Optimizer<S
     this.f = f;
   }
 
+  /**
+   * Under {@link Differentiation#UNROLLED} reverse mode, records the iterations in checkpointed segments
+   * (default {@link Checkpointing#none()}): O(K/k + k) iteration records instead of O(K) for one more forward pass,
+   * with the same solution, iteration count and derivatives (see {@link Checkpointing}).
+   *
+   * <pre>{@code
+   * LBFGS lbfgs = LBFGS.of(f).withDifferentiation(Differentiation.UNROLLED).withCheckpointing(Checkpointing.growing());
+   * }</pre>
+   */
+  public S withCheckpointing(Checkpointing value) {
+    return checkpointedBy(value);
+  }
+
   @Override
   final boolean symmetricOptimality() {
     return true;

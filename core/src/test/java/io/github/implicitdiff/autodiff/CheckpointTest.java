@@ -63,16 +63,8 @@ class CheckpointTest {
     assertEquals(20 + loss, recordedSteps(w -> loop(checkpointed, w, theta, 20), w0));
   }
 
-  /** How many steps reverse mode records for f at x (the tape length). */
   private static int recordedSteps(TensorFunction f, Tensor x) {
-    int level = Levels.enter();
-    try {
-      ReverseTrace trace = new ReverseTrace(level);
-      f.apply(trace.input(x));
-      return trace.tapeLength();
-    } finally {
-      Levels.exit();
-    }
+    return Tapes.recordedSteps(f, x);
   }
 
   @Test
