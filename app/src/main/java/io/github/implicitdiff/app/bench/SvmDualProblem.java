@@ -10,6 +10,7 @@ import io.github.implicitdiff.optimality.Objective;
 import io.github.implicitdiff.projection.Projection;
 import io.github.implicitdiff.prox.ProximalOperator;
 import io.github.implicitdiff.solver.BlockCoordinateDescent;
+import io.github.implicitdiff.solver.Checkpointing;
 import io.github.implicitdiff.solver.Differentiation;
 import io.github.implicitdiff.solver.MirrorDescent;
 import io.github.implicitdiff.solver.SolverResult;
@@ -89,7 +90,10 @@ final class SvmDualProblem implements SolverProblem {
   }
 
   private MirrorDescent mirror() {
-    return MirrorDescent.of(dual).withStepSize(StepSize.fixed(mirrorStep)).withTol(tol).withMaxIterations(100_000);
+    // reverse-mode unrolling records the iterations in growing checkpointed segments (about √(2K) of them): the
+    // plain tape of the ~65 000 iterations exceeds a 6 GB heap
+    return MirrorDescent.of(dual).withStepSize(StepSize.fixed(mirrorStep)).withTol(tol).withMaxIterations(100_000)
+        .withCheckpointing(Checkpointing.growing());
   }
 
   private BlockCoordinateDescent bcd() {
