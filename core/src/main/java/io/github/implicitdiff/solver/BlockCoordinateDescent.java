@@ -140,11 +140,12 @@ public final class BlockCoordinateDescent extends Optimizer<BlockCoordinateDesce
   }
 
   private SolverResult sweep(Tensor x0, Tensor[] thetaF, Tensor[] thetaG) {
-    boolean traced = x0.isTraced() || Arrays.stream(thetaF).anyMatch(Tensor::isTraced)
-        || Arrays.stream(thetaG).anyMatch(Tensor::isTraced);
+    // checkpoints save memory only when reverse mode records the sweeps (under forward mode alone they would
+    // only evaluate each sweep twice)
+    boolean recorded = AD.isRecorded(x0) || AD.isRecorded(thetaF) || AD.isRecorded(thetaG);
     double[] eta = new double[x0.dim(0)];
     Arrays.fill(eta, stepSize.reference());
-    return loop(checkpointedSweeps && traced ? new CheckpointedSweeps(x0, thetaF, thetaG, eta)
+    return loop(checkpointedSweeps && recorded ? new CheckpointedSweeps(x0, thetaF, thetaG, eta)
         : new PlainSweeps(oracle(x0, thetaF), thetaG, eta), thetaG);
   }
 
