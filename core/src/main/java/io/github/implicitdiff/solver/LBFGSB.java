@@ -153,6 +153,11 @@ public final class LBFGSB extends Optimizer<LBFGSB> {
     return NAME;
   }
 
+  @Override
+  String remedies() {
+    return DescentLoop.LINE_SEARCH_REMEDIES;
+  }
+
   /** F(x, θ) = clip(x − ∇₁f(x, θ_f), lo, hi) − x, θ = (θ_f..., lo, hi): ProjectedGradient's with the box. */
   @Override
   public Optimality optimality() {

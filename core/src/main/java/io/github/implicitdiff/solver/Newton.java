@@ -83,6 +83,13 @@ public final class Newton extends SmoothMinimizer<Newton> {
     return "Newton";
   }
 
+  @Override
+  String remedies() {
+    return "Newton needs few iterations once close to a minimum, so a used-up budget means it is not getting there: start"
+        + " closer, make f strongly convex near the solution (a ridge term), or use LBFGS; if the error stalled just above"
+        + " tol, loosen tol";
+  }
+
 
 
   @Override
