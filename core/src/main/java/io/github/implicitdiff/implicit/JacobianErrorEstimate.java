@@ -40,7 +40,7 @@ public record JacobianErrorEstimate(Tensor jacobian, double distance, double alp
     Tensor A = AD.jacobian(z -> F.apply(z, th), x, AD.Mode.FORWARD);
     Tensor B = AD.jacobian(t -> F.apply(x, t.reshape(th.shape())), th.reshape(-1), AD.Mode.FORWARD).reshape(n, p);
     Tensor delta = dense.solve(LinearOperator.dense(A), F.apply(x, th)).orThrow();
-    Tensor jac = solveColumns(dense, A, B).neg();
+    Tensor jac = dense.solveColumns(LinearOperator.dense(A), B).neg();
     double dist = delta.norm2();
     double[] sv = SymmetricEigen.singularRange(A.toArray2d());
     double alpha = sv[1];
@@ -57,11 +57,4 @@ public record JacobianErrorEstimate(Tensor jacobian, double distance, double alp
     return new JacobianErrorEstimate(jac, dist, alpha, beta, gamma, R, bound);
   }
 
-  private static Tensor solveColumns(LinearSolver dense, Tensor A, Tensor B) {
-    int p = B.dim(1);
-    Tensor[] cols = new Tensor[p];
-    LinearOperator op = LinearOperator.dense(A);
-    for (int j = 0; j < p; j++) cols[j] = dense.solve(op, B.slice(1, j, j + 1).reshape(-1)).orThrow().reshape(-1, 1);
-    return Tensor.concat(1, cols);
-  }
 }
