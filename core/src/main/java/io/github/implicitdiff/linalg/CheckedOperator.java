@@ -85,6 +85,17 @@ final class CheckedOperator {
     return requireRightHandSide(method, A, b, "b");
   }
 
+  /** Checks that A and B are given and that B has shape (n, k); returns n (the values are checked by the solves). */
+  static int requireColumns(String method, LinearOperator A, Tensor B) {
+    present(method, "operator A", A);
+    present(method, "right-hand sides B", B);
+    int n = A.size();
+    if (B.ndim() != 2 || B.dim(0) != n)
+      throw new ShapeException(method + ": right-hand sides B have shape " + B.shapeString() + " but the operator has size "
+          + n + "; pass a matrix of shape (" + n + ", k), one column per right-hand side");
+    return n;
+  }
+
   /** Throws {@link IllegalArgumentException} naming the method and the argument unless it is present. */
   static <T> T present(String method, String name, T value) {
     if (value == null) throw new IllegalArgumentException(method + ": " + name + " must not be null");

@@ -12,6 +12,7 @@ import io.github.implicitdiff.tensor.Tensor;
  * <pre>{@code
  * Cholesky c = Cholesky.factor(Tensor.of(new double[][] {{4, 1}, {1, 3}}));
  * Tensor x = c.solve(Tensor.of(1, 2));   // [1/11, 7/11]
+ * Tensor X = c.solve(Tensor.eye(2));     // A⁻¹: an (n, k) right-hand side, all columns in one pass
  * }</pre>
  */
 public final class Cholesky {
@@ -97,9 +98,29 @@ public final class Cholesky {
     return 2 * s;
   }
 
-  /** x = A⁻¹ b for a vector b of length n; b is not modified. */
+  /**
+   * X = A⁻¹ B for a vector b of length n, or a matrix B of shape (n, k) whose k columns are solved together in
+   * one pass over L (each column bit for bit as its own vector solve); B is not modified.
+   * <pre>{@code
+   * Tensor X = c.solve(B);                           // B (n, k): A X = B
+   * Tensor Ainv = c.solve(Tensor.eye(c.size()));
+   * }</pre>
+   */
   public Tensor solve(Tensor b) {
-    return Tensor.of(solveInPlace(DenseMatrices.requireVector("Cholesky.solve", b, n)));
+    return DenseMatrices.solve("Cholesky.solve", b, n, (v, k) -> k == 1 ? solveInPlace(v) : solveColumnsInPlace(v, k));
+  }
+
+  /** {@link #solveInPlace} on the k columns of the row-major n×k array b at once, row operations in the same order. */
+  private double[] solveColumnsInPlace(double[] b, int k) {
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < i; j++) DenseMatrices.subtractRow(b, i, j, lower[i * n + j], k);
+      DenseMatrices.divideRow(b, i, lower[i * n + i], k);
+    }
+    for (int i = n - 1; i >= 0; i--) {
+      for (int j = i + 1; j < n; j++) DenseMatrices.subtractRow(b, i, j, lower[j * n + i], k);
+      DenseMatrices.divideRow(b, i, lower[i * n + i], k);
+    }
+    return b;
   }
 
   /** L Lᵀ x = b: forward substitution with L, back substitution with Lᵀ; overwrites and returns b. */

@@ -35,6 +35,41 @@ final class DenseMatrices {
           + "); add a ridge term (A + εI), rescale the problem, or lower minReciprocalCondition if the precision loss is acceptable");
   }
 
+  /** A solve of the k right-hand sides stored row-major in an n×k array (k = 1: a vector), in place or not. */
+  interface ColumnsSolve {
+    double[] apply(double[] rowMajor, int k);
+  }
+
+  /**
+   * X = A⁻¹ B by {@code solve}, for B a vector of length n (result a vector) or an (n, k) matrix (result (n, k));
+   * B is checked (shape, finite) and not modified.
+   */
+  static Tensor solve(String method, Tensor b, int n, ColumnsSolve solve) {
+    if (b.ndim() == 1) return Tensor.of(solve.apply(requireVector(method, b, n), 1));
+    if (b.ndim() != 2 || b.dim(0) != n)
+      throw new ShapeException(method + ": right-hand side has shape " + b.shapeString() + " but the matrix is "
+          + n + "×" + n + "; pass a vector of shape (" + n + ",) or a matrix of shape (" + n + ", k)");
+    int k = b.dim(1);
+    double[] values = b.toDoubleArray();
+    for (int i = 0; i < values.length; i++)
+      if (!Double.isFinite(values[i]))
+        throw new NonFiniteException(method + ": right-hand side contains " + values[i] + " at (" + i / k + ", " + i % k + ")");
+    return Tensor.fromArray(solve.apply(values, k), n, k);
+  }
+
+  /** Row i of the row-major n×k array x minus c times row j: one step of a substitution on k right-hand sides at once. */
+  static void subtractRow(double[] x, int i, int j, double c, int k) {
+    if (c == 0) return; // x − 0·y = x exactly for finite y: the same result as the unskipped update
+    int ri = i * k, rj = j * k;
+    for (int col = 0; col < k; col++) x[ri + col] -= c * x[rj + col];
+  }
+
+  /** Row i of the row-major n×k array x divided by d. */
+  static void divideRow(double[] x, int i, double d, int k) {
+    int ri = i * k;
+    for (int col = 0; col < k; col++) x[ri + col] /= d;
+  }
+
   /** The right-hand side values of length n. */
   static double[] requireVector(String method, Tensor b, int n) {
     if (b.ndim() != 1 || b.dim(0) != n)

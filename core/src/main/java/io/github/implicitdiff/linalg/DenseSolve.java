@@ -35,13 +35,7 @@ public final class DenseSolve implements JointPrimitive {
 
   @Override
   public Tensor eval(Tensor... x) {
-    Lu lu = Lu.factor(x[0]);
-    Tensor B = x[1];
-    if (B.ndim() == 1) return lu.solve(B);
-    int n = B.dim(0), m = B.dim(1);
-    Tensor[] cols = new Tensor[m];
-    for (int j = 0; j < m; j++) cols[j] = lu.solve(B.slice(1, j, j + 1).reshape(n)).reshape(n, 1);
-    return m == 0 ? B : Tensor.concat(1, cols);
+    return Lu.factor(x[0]).solve(x[1]);
   }
 
   @Override

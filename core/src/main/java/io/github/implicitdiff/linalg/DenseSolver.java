@@ -60,11 +60,23 @@ public abstract class DenseSolver<S extends DenseSolver<S>> implements LinearSol
     // a direct method does not use x0, but a wrong one is the caller's mistake all the same (as for the Krylov methods)
     if (x0 != null) CheckedOperator.requireRightHandSide(method(), A, x0, "x0");
     if (bNorm == 0) return new LinearSolution(Tensor.zeros(n), 0, 0, true, method());
-    Tensor matrix = A instanceof DenseOperator dense ? dense.matrix() : A.toDense();
-    if (ridge != 0) matrix = matrix.add(Tensor.eye(n).mul(ridge));
+    Tensor matrix = ridged(A);
     Tensor x = factorAndSolve(matrix, b);
     double[] residual = Vectors.subtract(bValues, matrix.matmul(x).toDoubleArray());
     return new LinearSolution(x, 0, Vectors.norm(residual) / bNorm, true, method());
+  }
+
+  /** Factors A + εI once and solves all k columns of B in one pass over the factors. */
+  @Override
+  public final Tensor solveColumns(LinearOperator A, Tensor B) {
+    CheckedOperator.requireColumns(method(), A, B);
+    return factorAndSolve(ridged(A), B);
+  }
+
+  /** A + εI as a dense matrix. */
+  private Tensor ridged(LinearOperator A) {
+    Tensor matrix = A instanceof DenseOperator dense ? dense.matrix() : A.toDense();
+    return ridge == 0 ? matrix : matrix.add(Tensor.eye(A.size()).mul(ridge));
   }
 
   @Override

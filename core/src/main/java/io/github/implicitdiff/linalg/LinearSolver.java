@@ -16,6 +16,32 @@ public interface LinearSolver {
     return solve(A, b, null);
   }
 
+  /**
+   * Solves A X = B for the k columns of an (n, k) matrix B, returning X of shape (n, k), or throws
+   * {@link NotConvergedException} naming the column that failed. The default solves the columns one by one
+   * with {@link #solve(LinearOperator, Tensor)}; the dense solvers ({@link LinearSolvers#lu()},
+   * {@link LinearSolvers#cholesky()}) factor A once and solve all columns in one pass.
+   *
+   * <pre>{@code
+   * Tensor X = LinearSolvers.lu().solveColumns(LinearOperator.dense(A), B);   // A X = B, B (n, k)
+   * }</pre>
+   */
+  default Tensor solveColumns(LinearOperator A, Tensor B) {
+    int n = CheckedOperator.requireColumns(getClass().getSimpleName(), A, B);
+    int k = B.dim(1);
+    if (k == 0) return Tensor.zeros(n, 0);
+    Tensor[] columns = new Tensor[k];
+    for (int j = 0; j < k; j++) {
+      LinearSolution s = solve(A, B.index(1, j));
+      if (!s.converged())
+        throw new NotConvergedException(s.method() + ": column " + j + " of " + k + " did not converge (" + s.iterations()
+            + " iterations, relative residual " + s.relativeResidual() + "); raise maxIterations, loosen tol, add a ridge"
+            + " term or use a preconditioner");
+      columns[j] = s.x();
+    }
+    return Tensor.stack(1, columns);
+  }
+
   /** Whether this method needs A symmetric (positive definite). */
   default boolean requiresSymmetric() {
     return false;

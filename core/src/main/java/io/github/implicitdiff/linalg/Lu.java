@@ -16,6 +16,7 @@ import io.github.implicitdiff.tensor.Tensor;
  * Lu lu = Lu.factor(Tensor.of(new double[][] {{2, 1}, {-1, 3}}));
  * Tensor x = lu.solve(Tensor.of(1, 2));            // [1/7, 5/7]
  * Tensor y = lu.solveTranspose(Tensor.of(1, 2));   // Aᵀ y = b
+ * Tensor X = lu.solve(Tensor.eye(2));               // A⁻¹: an (n, k) right-hand side, all columns in one pass
  * }</pre>
  */
 public final class Lu {
@@ -147,14 +148,47 @@ public final class Lu {
     return d;
   }
 
-  /** x = A⁻¹ b for a vector b of length n; b is not modified. */
+  /**
+   * X = A⁻¹ B for a vector b of length n, or a matrix B of shape (n, k) whose k columns are solved together in
+   * one pass over the factors (each column bit for bit as its own vector solve); B is not modified.
+   * <pre>{@code
+   * Tensor X = lu.solve(B);            // B (n, k): A X = B
+   * Tensor Ainv = lu.solve(Tensor.eye(lu.size()));
+   * }</pre>
+   */
   public Tensor solve(Tensor b) {
-    return Tensor.of(solveInPlace(DenseMatrices.requireVector("Lu.solve", b, n)));
+    return DenseMatrices.solve("Lu.solve", b, n, (v, k) -> k == 1 ? solveInPlace(v) : solveColumns(v, k));
   }
 
-  /** y = A⁻ᵀ b for a vector b of length n; b is not modified. */
+  /** Y = A⁻ᵀ B for a vector b of length n or a matrix B of shape (n, k), as {@link #solve}; B is not modified. */
   public Tensor solveTranspose(Tensor b) {
-    return Tensor.of(solveTransposeInPlace(DenseMatrices.requireVector("Lu.solveTranspose", b, n)));
+    return DenseMatrices.solve("Lu.solveTranspose", b, n, (v, k) -> k == 1 ? solveTransposeInPlace(v) : solveTransposeColumns(v, k));
+  }
+
+  /** {@link #solveInPlace} on the k columns of the row-major n×k array b at once, row operations in the same order. */
+  private double[] solveColumns(double[] b, int k) {
+    double[] x = new double[n * k];
+    for (int i = 0; i < n; i++) System.arraycopy(b, pivots[i] * k, x, i * k, k);
+    for (int i = 0; i < n; i++)
+      for (int j = 0; j < i; j++) DenseMatrices.subtractRow(x, i, j, lu[i * n + j], k);
+    for (int i = n - 1; i >= 0; i--) {
+      for (int j = i + 1; j < n; j++) DenseMatrices.subtractRow(x, i, j, lu[i * n + j], k);
+      DenseMatrices.divideRow(x, i, lu[i * n + i], k);
+    }
+    return x;
+  }
+
+  /** {@link #solveTransposeInPlace} on the k columns of the row-major n×k array b at once (b is overwritten). */
+  private double[] solveTransposeColumns(double[] w, int k) {
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < i; j++) DenseMatrices.subtractRow(w, i, j, lu[j * n + i], k);
+      DenseMatrices.divideRow(w, i, lu[i * n + i], k);
+    }
+    for (int i = n - 1; i >= 0; i--)
+      for (int j = i + 1; j < n; j++) DenseMatrices.subtractRow(w, i, j, lu[j * n + i], k);
+    double[] y = new double[n * k];
+    for (int i = 0; i < n; i++) System.arraycopy(w, i * k, y, pivots[i] * k, k);
+    return y;
   }
 
   private double[] solveInPlaceCopy(double[] b) {

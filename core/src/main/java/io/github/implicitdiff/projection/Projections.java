@@ -174,6 +174,38 @@ public final class Projections {
   }
 
   /**
+   * Kinks of {@link #l1Ball}: with τ the multiplier of ‖p‖₁ ≤ r (the simplex threshold of |x| at size r, taken
+   * signed: τ = (‖x‖₁ − r)/n &lt; 0 inside the ball), the radius constraint is weakly active when |τ| ≤ tolerance
+   * (x on the sphere with a zero multiplier), and coordinate i is at a kink when the constraint is active or
+   * weakly active (τ ≥ −tolerance) and ||x_i| − max(τ, 0)| ≤ tolerance (p_i = 0 with a zero multiplier of its
+   * sign constraint). The result inspects n + 1 entries: the n flat coordinates of x, then the radius constraint
+   * at index n. Strictly inside the ball nothing is degenerate.
+   * <pre>{@code
+   * Projections.l1BallDegeneracy(Tensor.of(0.8, -0.6, 0.2), Tensor.scalar(1), 1e-12).indices();   // [2]: |x_2| = τ = 0.2
+   * Projections.l1BallDegeneracy(Tensor.of(0.6, 0, -0.4), Tensor.scalar(1), 1e-12).indices();     // [1, 3]: on the sphere
+   * }</pre>
+   *
+   * @throws IllegalArgumentException if r &lt; 0 or the tolerance is negative
+   */
+  public static Degeneracy l1BallDegeneracy(Tensor x, Tensor radius, double tolerance) {
+    String op = "Projections.l1BallDegeneracy";
+    Arguments.finite(op, "x", x);
+    Arguments.nonNegative(op, "radius", radius);
+    Arguments.tolerance(op, tolerance);
+    Arguments.atLeastVector(op, x);
+    double[] magnitude = x.concrete().flatten().abs().toDoubleArray();
+    int n = magnitude.length;
+    double tau = SimplexProjection.threshold(op, Tensor.of(magnitude), radius.concrete().reshape(new int[0])).item();
+    java.util.List<Integer> at = new java.util.ArrayList<>();
+    if (tau >= -tolerance) {
+      double threshold = Math.max(tau, 0);
+      for (int i = 0; i < n; i++) if (Math.abs(magnitude[i] - threshold) <= tolerance) at.add(i);
+      if (Math.abs(tau) <= tolerance) at.add(n);
+    }
+    return new Degeneracy(at, n + 1, tolerance);
+  }
+
+  /**
    * ℓ1 sphere (not convex): a nearest point of {‖p‖₁ = r}, p = σ ⊙ simplex(σ ⊙ x, r), σ = sign(x)
    * taken +1 at 0. Points inside the ball are pushed out to the sphere.
    * <pre>{@code

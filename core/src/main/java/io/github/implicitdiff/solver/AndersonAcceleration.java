@@ -85,6 +85,12 @@ public final class AndersonAcceleration extends Optimizer<AndersonAcceleration> 
     return NAME;
   }
 
+  @Override
+  String remedies() {
+    return "raise maxIterations if the error was still falling; otherwise damp the steps (withMixing(β) with β < 1), change"
+        + " the history (withMemory), or raise withRidge when the least-squares problem is ill-conditioned";
+  }
+
   /** F(x, θ) = T(x, θ) − x. */
   @Override
   public Optimality optimality() {

@@ -51,6 +51,11 @@ public final class Bisection extends Optimizer<Bisection> {
     return NAME;
   }
 
+  @Override
+  String remedies() {
+    return "each iteration halves the bracket: raise maxIterations or loosen tol (on the bracket's half-width)";
+  }
+
   /** The scalar function whose root is sought. */
   @Override
   public Optimality optimality() {
@@ -71,8 +76,8 @@ public final class Bisection extends Optimizer<Bisection> {
     Guards.requireInputs(NAME, bracket, theta); // θ present and finite (the bracket is, by now)
     double lo = bracket.get(0), hi = bracket.get(1);
     if (!(lo < hi)) throw new IllegalArgumentException(NAME + ": the bracket [" + lo + ", " + hi + "] needs lo < hi");
-    return Iterations.run(Differentiation.IMPLICIT, F, th -> iterate(lo, hi, th), linearSolver(),
-        implicitOptions(), theta);
+    return attributed(Iterations.run(Differentiation.IMPLICIT, F, th -> iterate(lo, hi, th), linearSolver(),
+        implicitOptions(), theta));
   }
 
   private SolverResult iterate(double lo, double hi, Tensor[] theta) {

@@ -108,6 +108,11 @@ public final class BlockCoordinateDescent extends Optimizer<BlockCoordinateDesce
     return "BlockCoordinateDescent";
   }
 
+  @Override
+  String remedies() {
+    return FirstOrderLoop.remedies(stepSize, false, false);
+  }
+
   /** T_η(x)_b = prox_{ηg}(x_b − η (∇f)_b) for every block b. */
   private Tensor blockStep(Tensor x, Tensor grad, double eta, Tensor[] thetaG) {
     Tensor moved = x.sub(grad.mul(eta));

@@ -57,6 +57,12 @@ public final class BoxConstrainedQp extends Optimizer<BoxConstrainedQp> {
     return NAME;
   }
 
+  @Override
+  String remedies() {
+    return "projected gradient converges at the rate 1 − λ_min(Q)/λ_max(Q): raise maxIterations, rescale the problem"
+        + " or add a ridge to Q when it is ill-conditioned, or loosen tol";
+  }
+
   /** F(x; Q, c, l, u) = clip(x − (½(Q + Qᵀ)x + c), l, u) − x. */
   @Override
   public Optimality optimality() {

@@ -62,6 +62,13 @@ public final class Broyden extends Optimizer<Broyden> {
     return NAME;
   }
 
+  @Override
+  String remedies() {
+    return "Broyden takes full steps without a line search or damping: start closer to the root, or use"
+        + " LevenbergMarquardt (damped steps on ½‖F‖²) or Newton on a merit function; raising maxIterations helps only if"
+        + " the error was still falling";
+  }
+
   /** The function whose root is sought. */
   @Override
   public Optimality optimality() {

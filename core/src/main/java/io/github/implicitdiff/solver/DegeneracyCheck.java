@@ -22,8 +22,13 @@ import io.github.implicitdiff.tensor.Tensor;
  *       is active, x_i = bound and ∂x_i = ∂bound;</li>
  *   <li>simplex (v_i tied with the threshold τ): the coordinate is outside the support, x_i = 0 and
  *       ∂x_i = 0; the others follow the projection onto the smaller support.</li>
+ *   <li>ℓ1 ball (|v_i| tied with the multiplier τ of ‖x‖₁ ≤ r): as for the simplex, x_i = 0 and ∂x_i = 0; and
+ *       when the radius constraint is weakly active (‖v‖₁ = r, τ = 0) it is held active: x stays on the sphere,
+ *       ∂x = (I − σσᵀ/|S|) ∂v + σ/|S| ∂r on the support S, σ = sign(v). Here the check departs from
+ *       {@link Projections#l1Ball}'s own convention on the sphere (the interior branch, ∂x = ∂v, 0 in r), which
+ *       keeps the projection a plain function of its input; the check follows the rule of this list instead.</li>
  * </ul>
- * This is each operator's own convention at an exact kink (see {@link Prox#lasso} and
+ * Apart from the ℓ1 ball's radius, this is each operator's own convention at an exact kink (see {@link Prox#lasso} and
  * {@link Projections#simplex}), made independent of rounding: without it, a coordinate that converged to
  * 1e-12 instead of 0 would silently switch the derivative to the other branch.
  *
@@ -172,6 +177,48 @@ public interface DegeneracyCheck {
         // v_i := v_i − 1 − |v_i| < τ (v_i is within the tolerance of τ): out of the support, τ unchanged
         Tensor vc = v.concrete();
         return replace(v, d, vc.sub(vc.abs()).sub(1));
+      }
+    };
+  }
+
+  /**
+   * The ℓ1 ball ‖x‖₁ ≤ r (projection {@link Projections#l1Ball}), parameters (r): kinks where |v_i| ties with the
+   * multiplier τ of the radius constraint, and the radius constraint itself when it is weakly active (‖v‖₁ = r,
+   * τ = 0); see {@link Projections#l1BallDegeneracy}, whose indices (the flat coordinates, then n for the radius)
+   * the result reports. Settled as in the class comment.
+   *
+   * <pre>{@code
+   * ProjectedGradient pg = ProjectedGradient.of(f, Projection.l1Ball(), 1).withDegeneracyCheck(DegeneracyCheck.l1Ball());
+   * SolverResult r = pg.run(Tensor.zeros(n), thetaF, Tensor.scalar(1));
+   * r.degeneracy().indices();   // coordinates at 0 with a zero multiplier; n when ‖x*‖₁ = r with τ = 0
+   * }</pre>
+   */
+  static DegeneracyCheck l1Ball() {
+    return new DegeneracyCheck() {
+      public Degeneracy detect(Tensor v, double eta, Tensor[] params, double tolerance) {
+        requireParams("l1Ball", params, 1);
+        return Projections.l1BallDegeneracy(v, params[0].concrete(), tolerance);
+      }
+
+      public Tensor settle(Tensor v, Degeneracy d, double eta, Tensor[] params) {
+        int n = v.size();
+        if (d.size() != n + 1)
+          throw new ShapeException("DegeneracyCheck.l1Ball.settle: the degeneracy inspected " + d.size()
+              + " entries but v has " + n + " coordinates (the check inspects n + 1: the coordinates and the radius)");
+        if (!d.isDegenerate()) return v;
+        double[] values = v.concrete().toDoubleArray(), tie = new double[n], shift = new double[n];
+        boolean radius = false;
+        for (int i : d.indices()) {
+          if (i == n) radius = true;
+          else tie[i] = 1;
+        }
+        // a weakly active radius: shift every support coordinate outwards by the same δ = 1. The projection's
+        // threshold grows by δ too (τ = (Σ_S |v_i| − r)/|S|), so x is unchanged, but ‖v‖₁ > r now selects the
+        // active branch whatever the rounding of ‖v‖₁ − r
+        if (radius) for (int i = 0; i < n; i++) if (tie[i] == 0) shift[i] = values[i] >= 0 ? 1 : -1;
+        // tied coordinates: v_i := 0, below the threshold: x_i = 0, out of the support
+        Tensor shifted = radius ? v.add(Tensor.fromArray(shift, v.shape())) : v;
+        return Tensor.where(Tensor.fromArray(tie, v.shape()), Tensor.zerosLike(v.concrete()), shifted);
       }
     };
   }

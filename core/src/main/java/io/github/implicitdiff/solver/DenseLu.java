@@ -83,18 +83,4 @@ final class DenseLu implements KktFactorization {
     for (int i = 0; i < r.length; i++) r[order[i]] = y[i];
     return r;
   }
-
-  /** A⁻¹ B (or A⁻ᵀ B) for a concrete vector or matrix B, column by column. */
-  Tensor solve(Tensor B, boolean transpose) {
-    Tensor b = B.concrete();
-    if (b.ndim() == 1) return Tensor.of(transpose ? solveTranspose(b.toDoubleArray()) : solve(b.toDoubleArray()));
-    int n = b.dim(0), k = b.dim(1);
-    if (k == 0) return Tensor.zeros(n, 0);
-    Tensor[] cols = new Tensor[k];
-    for (int j = 0; j < k; j++) {
-      Tensor col = b.index(1, j);
-      cols[j] = Tensor.of(transpose ? solveTranspose(col.toDoubleArray()) : solve(col.toDoubleArray()));
-    }
-    return Tensor.stack(1, cols);
-  }
 }

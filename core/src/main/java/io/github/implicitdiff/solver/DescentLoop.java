@@ -16,6 +16,14 @@ import java.util.Arrays;
 final class DescentLoop {
   private DescentLoop() {}
 
+  /**
+   * What to change when a line-search method does not converge: no step size to tune (the line search picks it);
+   * the budget, or the tolerance when the error stalls at the precision the line search can resolve.
+   */
+  static final String LINE_SEARCH_REMEDIES = "raise maxIterations if the error was still falling; if it stalled above tol,"
+      + " the line search has reached the rounding of f: loosen tol (the error is rms(∇f)/max(1, rms(x))) or rescale"
+      + " f and x so that they are of order 1";
+
   /** A method's direction, with its per-run state (memory, previous direction). */
   interface DirectionRule {
     /** d_k at the current point, for parameters θ. */

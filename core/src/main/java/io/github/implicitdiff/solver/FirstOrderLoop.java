@@ -81,6 +81,23 @@ final class FirstOrderLoop {
   /** The accepted trial: z = T_η(y), f and ∇f at z when they were computed (backtracking), and η. */
   private record Trial(Tensor z, Point pz, double eta) {}
 
+  /**
+   * What to change when a first-order method runs out of iterations: its step size first (a fixed step below
+   * 1/L, or a backtracking that starts small and never grows, makes every iteration short), then acceleration
+   * when the method has it.
+   *
+   * @param canAccelerate whether the method has {@code withAcceleration}
+   */
+  static String remedies(StepSize stepSize, boolean accelerated, boolean canAccelerate) {
+    String step = stepSize instanceof StepSize.Fixed fixed
+        ? "take a larger step (the fixed step " + fixed.value() + " should be close to 1/L for an L-smooth f) or"
+            + " StepSize.backtracking()"
+        : "let the backtracking step grow again after a shrink (withGrowth(2)) or start it larger (withInitial; it is "
+            + ((StepSize.Backtracking) stepSize).initial() + ")";
+    String acceleration = canAccelerate && !accelerated ? ", use withAcceleration(true)" : "";
+    return "raise maxIterations, " + step + acceleration + "; or loosen tol if the error had stalled above it";
+  }
+
   SolverResult run(Tensor x0, Tensor[] thetaF, Tensor[] thetaG) {
     Point p0 = evaluate(x0, thetaF);
     Guards.requireFiniteStart(solver, p0.value(), p0.grad());

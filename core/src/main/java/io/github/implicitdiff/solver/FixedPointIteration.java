@@ -60,6 +60,12 @@ public final class FixedPointIteration extends Optimizer<FixedPointIteration> {
     return NAME;
   }
 
+  @Override
+  String remedies() {
+    return "the map may contract slowly or not at all: use AndersonAcceleration.of(T) on the same map, or raise"
+        + " maxIterations if the error was still falling";
+  }
+
   /** F(x, θ) = T(x, θ) − x. */
   @Override
   public Optimality optimality() {

@@ -48,6 +48,12 @@ public final class GaussNewton extends LeastSquaresSolver<GaussNewton> {
   }
 
   @Override
+  String remedies() {
+    return "Gauss–Newton takes undamped steps: start closer, or use LevenbergMarquardt (damped) on the same residual;"
+        + " if the error stalled just above tol, loosen tol";
+  }
+
+  @Override
   SolverResult iterate(Tensor x, Tensor[] theta) {
     Tensor res = LeastSquares.residual(NAME, r, x, theta, 0);
     double first = Double.NaN, error = Double.NaN;

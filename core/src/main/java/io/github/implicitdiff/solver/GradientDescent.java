@@ -68,6 +68,11 @@ public final class GradientDescent extends SmoothMinimizer<GradientDescent> {
     return "GradientDescent";
   }
 
+  @Override
+  String remedies() {
+    return FirstOrderLoop.remedies(stepSize, accelerated, true);
+  }
+
 
 
   @Override

@@ -107,6 +107,11 @@ public final class LBFGS extends SmoothMinimizer<LBFGS> {
     return "LBFGS";
   }
 
+  @Override
+  String remedies() {
+    return DescentLoop.LINE_SEARCH_REMEDIES;
+  }
+
 
 
   @Override

@@ -153,6 +153,11 @@ public final class LBFGSB extends Optimizer<LBFGSB> {
     return NAME;
   }
 
+  @Override
+  String remedies() {
+    return DescentLoop.LINE_SEARCH_REMEDIES;
+  }
+
   /** F(x, θ) = clip(x − ∇₁f(x, θ_f), lo, hi) − x, θ = (θ_f..., lo, hi): ProjectedGradient's with the box. */
   @Override
   public Optimality optimality() {
@@ -693,15 +698,10 @@ public final class LBFGSB extends Optimizer<LBFGSB> {
       for (int i = 0; i < m; i++) for (int j = 0; j < m; j++) a[i][j] = K[i][j] * sigma[i] * sigma[j];
       double[][] out = new double[m][];
       io.github.implicitdiff.linalg.Lu lu = io.github.implicitdiff.linalg.Lu.factor(a, MIN_RECIPROCAL_CONDITION);
-      double[][] columns = new double[m][];
-      for (int j = 0; j < m; j++) {
-        double[] e = new double[m];
-        e[j] = 1;
-        columns[j] = lu.solve(Tensor.of(e)).toDoubleArray();
-      }
+      double[][] inverse = lu.solve(Tensor.eye(m)).toArray2d();
       for (int i = 0; i < m; i++) {
         out[i] = new double[m];
-        for (int j = 0; j < m; j++) out[i][j] = columns[j][i] * sigma[i] * sigma[j];
+        for (int j = 0; j < m; j++) out[i][j] = inverse[i][j] * sigma[i] * sigma[j];
       }
       return out;
     }

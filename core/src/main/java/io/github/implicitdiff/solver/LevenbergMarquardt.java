@@ -53,6 +53,13 @@ public final class LevenbergMarquardt extends LeastSquaresSolver<LevenbergMarqua
   }
 
   @Override
+  String remedies() {
+    return "raise maxIterations if it used its budget; if it stopped before, the damping grew past 1e16 because no step"
+        + " decreased ½‖r‖² at this precision: loosen tol, rescale r or x, or start elsewhere (a local minimum of ½‖r‖²"
+        + " that is not a root stalls it too)";
+  }
+
+  @Override
   SolverResult iterate(Tensor x, Tensor[] theta) {
     int n = x.dim(0);
     Tensor res = LeastSquares.residual(NAME, r, x, theta, 0);

@@ -118,6 +118,11 @@ public final class MirrorDescent extends Optimizer<MirrorDescent> {
     return "MirrorDescent";
   }
 
+  @Override
+  String remedies() {
+    return FirstOrderLoop.remedies(stepSize, false, false);
+  }
+
   /**
    * F(x, θ) = s · (softmax(log x − η₀∇₁f(x, θ)) − x) along the last axis, s = max(1, 1/η₀); or, with {@link
    * #withProjectedGradientCondition}, s · (P_Δ(x − η₀∇₁f(x, θ)) − x).

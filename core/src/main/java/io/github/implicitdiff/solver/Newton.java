@@ -87,6 +87,13 @@ public final class Newton extends SmoothMinimizer<Newton> {
   }
 
   @Override
+  String remedies() {
+    return "Newton needs few iterations once close to a minimum, so a used-up budget means it is not getting there: start"
+        + " closer, make f strongly convex near the solution (a ridge term), or use LBFGS; if the error stalled just above"
+        + " tol, loosen tol";
+  }
+
+  @Override
   public SolverResult run(Tensor init, Tensor... theta) {
     return solve(init, theta, (x0, th) -> DescentLoop.run(name(), f, lineSearch, maxIterations(), tol(), x0, th,
         new NewtonDirection(), checkpointing()));

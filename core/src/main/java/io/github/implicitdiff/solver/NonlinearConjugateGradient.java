@@ -57,6 +57,11 @@ public final class NonlinearConjugateGradient extends SmoothMinimizer<NonlinearC
     return "NonlinearConjugateGradient";
   }
 
+  @Override
+  String remedies() {
+    return "use LBFGS, which needs fewer iterations on most problems, or " + DescentLoop.LINE_SEARCH_REMEDIES;
+  }
+
 
 
   @Override

@@ -47,6 +47,20 @@ public abstract class Optimizer<S extends Optimizer<S>> {
   public abstract String name();
 
   /**
+   * What to try when this solver does not converge, for {@link SolverResult#orThrow()}'s message (a sentence
+   * fragment). The default suits a method whose only knobs are the budget and the tolerance; a solver with
+   * other remedies (a step size, a damped alternative) overrides it.
+   */
+  String remedies() {
+    return "raise maxIterations (if the error was still falling), or loosen tol (if it had stalled above it)";
+  }
+
+  /** r attributed to this solver: its name, tolerance, budget and {@link #remedies()} (see {@link SolverResult.Source}). */
+  final SolverResult attributed(SolverResult r) {
+    return r.withSource(new SolverResult.Source(name(), tol(), maxIterations(), remedies()));
+  }
+
+  /**
    * Solves the problem from {@code init} for parameters θ. The result's solution is differentiable in
    * every θ (see each solver for how θ is split between the objective and the other operators).
    */
@@ -165,6 +179,6 @@ public abstract class Optimizer<S extends Optimizer<S>> {
       Function<SolverResult, Iterations.Backward> backward) {
     requireInputs(init, theta);
     Tensor x0 = differentiation() == Differentiation.IMPLICIT ? init.concrete() : init;
-    return Iterations.run(differentiation(), th -> loop.apply(x0, th), backward, implicitOptions(), theta);
+    return attributed(Iterations.run(differentiation(), th -> loop.apply(x0, th), backward, implicitOptions(), theta));
   }
 }

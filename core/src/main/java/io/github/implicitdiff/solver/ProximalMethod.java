@@ -106,6 +106,11 @@ abstract class ProximalMethod<S extends ProximalMethod<S>> extends Optimizer<S> 
     return accelerated;
   }
 
+  @Override
+  String remedies() {
+    return FirstOrderLoop.remedies(stepSize, accelerated, true);
+  }
+
   /** F(x, θ) = s · (op_{η₀}(x − η₀∇₁f(x, θ_f); θ_g) − x), s = max(1, 1/η₀). */
   @Override
   public Optimality optimality() {
@@ -164,8 +169,8 @@ abstract class ProximalMethod<S extends ProximalMethod<S>> extends Optimizer<S> 
     if (activeSet != null && solver.differentiation() == Differentiation.IMPLICIT && Arrays.stream(theta).anyMatch(Tensor::isTraced)) {
       solver.requireInputs(init, theta);
       Tensor x0 = init.concrete();
-      return ActiveSetSolve.run(name, activeSet, f, count, kind, th -> iterate.apply(x0, th),
-          solver.settings.linearSolver(), solver.settings.implicitOptions(), theta);
+      return solver.attributed(ActiveSetSolve.run(name, activeSet, f, count, kind, th -> iterate.apply(x0, th),
+          solver.settings.linearSolver(), solver.settings.implicitOptions(), theta));
     }
     return solver.solve(init, theta, iterate, r -> new Iterations.Backward(!r.degenerate() ? solver.optimality()
         : proximalResidual(name, f, Geometry.euclidean(KinkConvention.settled(operator, test, r.degeneracy())),

@@ -31,8 +31,9 @@ class ProjectedGradientExample {
     Tensor M = Tensor.randn(rng, n, n), Q = M.T().matmul(M).div(n).add(Tensor.eye(n)), c = Tensor.randn(rng, n).mul(2);
     check("simplex", ProjectedGradient.of(QUADRATIC, Projection.simplex(), 1).withDegeneracyCheck(DegeneracyCheck.simplex()), Q,
         c.mul(0.25), Tensor.scalar(1), seed);
-    // no DegeneracyCheck exists for the ℓ1 ball; the radius is small enough that the constraint is active
-    check("l1Ball", ProjectedGradient.of(QUADRATIC, Projection.l1Ball(), 1), Q, c, Tensor.scalar(1.5), seed);
+    // the radius is small enough that the constraint is active (and, as the check confirms, strictly so)
+    check("l1Ball", ProjectedGradient.of(QUADRATIC, Projection.l1Ball(), 1).withDegeneracyCheck(DegeneracyCheck.l1Ball()), Q, c,
+        Tensor.scalar(1.5), seed);
   }
 
   private static void check(String set, ProjectedGradient pg0, Tensor Q, Tensor c, Tensor size, long seed) {
