@@ -67,6 +67,7 @@ final class CheckedOperator {
   }
 
   private double[] checked(Tensor out, String what, int iteration) {
+    DenseMatrices.requireValues(method, "the product " + what, out);
     if (out.ndim() != 1 || out.dim(0) != n)
       throw new ShapeException(method + ": " + what + " returned shape " + out.shapeString() + " for an operator of size " + n
           + "; the operator must map vectors of shape (" + n + ",) to vectors of shape (" + n + ",)");
@@ -104,6 +105,7 @@ final class CheckedOperator {
 
   /** Checks b (shape (n,), finite) and returns its values. */
   static double[] requireRightHandSide(String method, LinearOperator A, Tensor b, String name) {
+    DenseMatrices.requireValues(method, name, b);
     int n = A.size();
     if (b.ndim() != 1 || b.dim(0) != n)
       throw new ShapeException(method + ": " + name + " has shape " + b.shapeString() + " but the operator has size " + n

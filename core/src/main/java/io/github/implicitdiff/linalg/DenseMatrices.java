@@ -15,12 +15,26 @@ final class DenseMatrices {
   static double[] requireSquareFinite(String method, Tensor matrix) {
     if (matrix.ndim() != 2 || matrix.dim(0) != matrix.dim(1))
       throw new ShapeException(method + ": needs a square matrix, got shape " + matrix.shapeString());
+    requireValues(method, "the matrix", matrix);
     double[] a = matrix.toDoubleArray();
     int n = matrix.dim(0);
     for (int i = 0; i < a.length; i++)
       if (!Double.isFinite(a[i]))
         throw new NonFiniteException(method + ": matrix entry (" + i / n + ", " + i % n + ") is " + a[i]);
     return a;
+  }
+
+  /**
+   * Throws when t is being differentiated: the factorizations and Krylov solvers compute on values, so a traced
+   * tensor's derivative would be silently dropped.
+   */
+  static void requireValues(String method, String role, Tensor t) {
+    if (t.isTraced())
+      throw new IllegalArgumentException(method + ": " + role + " is being differentiated (a traced tensor: an input, or a"
+          + " tensor the operator closes over), but this solver computes on values and would drop its derivative; for a"
+          + " differentiable solve use"
+          + " DenseSolve.solve(A, b), and to differentiate a solution through its optimality condition use"
+          + " Implicit.customRoot (or rootJvp / rootVjp)");
   }
 
   static void requireValidThreshold(String method, double minReciprocalCondition) {
@@ -45,6 +59,7 @@ final class DenseMatrices {
    * B is checked (shape, finite) and not modified.
    */
   static Tensor solve(String method, Tensor b, int n, ColumnsSolve solve) {
+    requireValues(method, "the right-hand side", b);
     if (b.ndim() == 1) return Tensor.of(solve.apply(requireVector(method, b, n), 1));
     if (b.ndim() != 2 || b.dim(0) != n)
       throw new ShapeException(method + ": right-hand side has shape " + b.shapeString() + " but the matrix is "
