@@ -390,7 +390,14 @@ public final class Projections {
    * <pre>{@code
    * Tensor P = Projections.transport(X, Tensor.full(0.5, 2), Tensor.full(1.0 / 3, 3), SinkhornOptions.defaults());
    * }</pre>
-   * Differentiable in X, a and b by unrolling the iterations (memory grows with the iteration count).
+   * Differentiable in X, a and b, in both modes and to any order: by default implicitly, through the gauge-fixed
+   * optimality condition of the Sinkhorn potentials (one linear solve per derivative; the iterations are not
+   * recorded, so memory does not grow with them), or by unrolling the iterations with
+   * {@code options.withImplicitDifferentiation(false)}. Derivatives in a and b along Σda ≠ Σdb (off the domain
+   * Σa = Σb) are those unrolling converges to: the column marginals follow db, the rows da + a(Σdb − Σda)/Σa.
+   * <pre>{@code
+   * Tensor dX = AD.grad(x -> Projections.transport(x, a, b, SinkhornOptions.defaults()).mul(D).sum(), X);
+   * }</pre>
    * Convergence is linear with a rate that degrades as (max X − min X)/ε grows: small ε needs many
    * iterations (a 3×3 near-permutation X with ε = 0.1 needs more than 20000 for tolerance 1e-9).
    * Not idempotent: it is the KL projection of exp(X/ε), not the Euclidean projection of X.

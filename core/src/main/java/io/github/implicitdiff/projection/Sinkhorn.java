@@ -11,7 +11,8 @@ import io.github.implicitdiff.tensor.Tensor;
  *   f ← log a − logsumexp_j(K_ij + g_j),   g ← log b − logsumexp_i(K_ij + f_i),
  * </pre>
  * and P = exp(K + f1ᵀ + 1gᵀ). Every iteration is a tensor operation, so the result differentiates in
- * X, a and b by unrolling the iterations.
+ * X, a and b by unrolling the iterations ({@code implicitDifferentiation} false); by default the iterations
+ * run on values and the plan is differentiated implicitly ({@link SinkhornCondition}).
  */
 final class Sinkhorn {
   private Sinkhorn() {}
@@ -35,17 +36,33 @@ final class Sinkhorn {
     if (Math.abs(sa - sb) > 1e-10 * Math.max(sa, sb))
       throw new IllegalArgumentException(op + ": marginals must have equal mass, Σa = " + sa + " but Σb = " + sb);
 
+    if (options.implicitDifferentiation()) return SinkhornCondition.plan(op, X, a, b, options);
     Tensor K = X.div(options.regularization());
+    Tensor[] fg = potentials(op, K, a, b, options);
+    return plan(K, fg[0], fg[1]);
+  }
+
+  /** P = exp(K + f1ᵀ + 1gᵀ). */
+  static Tensor plan(Tensor K, Tensor f, Tensor g) {
+    return K.add(f.reshape(-1, 1)).add(g.reshape(1, -1)).exp();
+  }
+
+  /**
+   * The potentials (f, g) of the plan for K = X/ε, by the iterations above; recorded when K, a or b are traced.
+   *
+   * @throws NotConvergedException if the row marginals are not within the tolerance after maxIterations
+   */
+  static Tensor[] potentials(String op, Tensor K, Tensor a, Tensor b, SinkhornOptions options) {
+    int m = K.dim(0), n = K.dim(1);
     Tensor logA = a.log(), logB = b.log();
     Tensor g = Tensor.zeros(n);
     double error = Double.NaN;
     for (int k = 1; k <= options.maxIterations(); k++) {
       Tensor f = logA.sub(K.add(g.reshape(1, n)).logsumexp(1));
       g = logB.sub(K.add(f.reshape(m, 1)).logsumexp(0));
-      // the stopping test reads concrete values only; the traced plan is formed once, at the end
-      Tensor plan = K.concrete().add(f.concrete().reshape(m, 1)).add(g.concrete().reshape(1, n)).exp();
-      error = plan.sum(1).sub(a.concrete()).maxAbs();
-      if (error <= options.tolerance()) return K.add(f.reshape(m, 1)).add(g.reshape(1, n)).exp();
+      // the stopping test reads concrete values only
+      error = plan(K.concrete(), f.concrete(), g.concrete()).sum(1).sub(a.concrete()).maxAbs();
+      if (error <= options.tolerance()) return new Tensor[] {f, g};
       if (Double.isNaN(error)) break;
     }
     throw new NotConvergedException(op + ": Sinkhorn did not reach tolerance " + options.tolerance() + " in "

@@ -5,6 +5,7 @@ package io.github.implicitdiff.projection;
  *
  * <pre>{@code
  * var options = SinkhornOptions.defaults().withRegularization(0.1).withMaxIterations(5000);
+ * var unrolled = options.withImplicitDifferentiation(false);   // differentiate through the recorded iterations
  * }</pre>
  *
  * @param regularization ε &gt; 0: the plan is argmax_{P ∈ U(a, b)} ⟨P, X⟩ + ε H(P); smaller ε is closer
@@ -12,8 +13,11 @@ package io.github.implicitdiff.projection;
  * @param maxIterations the iteration cap (each iteration rescales the rows, then the columns)
  * @param tolerance stop when the row marginals are within this (∞-norm) of a; the column marginals
  *     are exact after each iteration
+ * @param implicitDifferentiation true: the plan is differentiated implicitly, through the optimality
+ *     condition of the Sinkhorn potentials (the iterations run on values and are not recorded); false: by
+ *     unrolling the recorded iterations (memory and backward time grow with the iteration count)
  */
-public record SinkhornOptions(double regularization, int maxIterations, double tolerance) {
+public record SinkhornOptions(double regularization, int maxIterations, double tolerance, boolean implicitDifferentiation) {
   public SinkhornOptions {
     if (!(regularization > 0) || !Double.isFinite(regularization))
       throw new IllegalArgumentException("SinkhornOptions: regularization must be positive and finite, got " + regularization);
@@ -23,20 +27,41 @@ public record SinkhornOptions(double regularization, int maxIterations, double t
       throw new IllegalArgumentException("SinkhornOptions: tolerance must be positive and finite, got " + tolerance);
   }
 
-  /** ε = 1, at most 1000 iterations, tolerance 1e-10. */
+  /** The given ε, iteration cap and tolerance, with the default differentiation ({@link #defaults()}). */
+  public SinkhornOptions(double regularization, int maxIterations, double tolerance) {
+    this(regularization, maxIterations, tolerance, DEFAULT_IMPLICIT);
+  }
+
+  private static final boolean DEFAULT_IMPLICIT = true;
+
+  /** ε = 1, at most 1000 iterations, tolerance 1e-10, implicit differentiation. */
   public static SinkhornOptions defaults() {
     return new SinkhornOptions(1.0, 1000, 1e-10);
   }
 
   public SinkhornOptions withRegularization(double epsilon) {
-    return new SinkhornOptions(epsilon, maxIterations, tolerance);
+    return new SinkhornOptions(epsilon, maxIterations, tolerance, implicitDifferentiation);
   }
 
   public SinkhornOptions withMaxIterations(int cap) {
-    return new SinkhornOptions(regularization, cap, tolerance);
+    return new SinkhornOptions(regularization, cap, tolerance, implicitDifferentiation);
   }
 
   public SinkhornOptions withTolerance(double tol) {
-    return new SinkhornOptions(regularization, maxIterations, tol);
+    return new SinkhornOptions(regularization, maxIterations, tol, implicitDifferentiation);
+  }
+
+  /**
+   * Implicit (true) or unrolled (false) differentiation of the plan; the plan itself is the same. Implicit
+   * differentiation solves one linear system in the m + n − 1 gauge-fixed potentials per derivative, so its cost
+   * does not grow with the iteration count; unrolling replays every iteration backwards and keeps them all in
+   * memory.
+   *
+   * <pre>{@code
+   * Tensor P = Projections.transport(X, a, b, SinkhornOptions.defaults().withImplicitDifferentiation(false));
+   * }</pre>
+   */
+  public SinkhornOptions withImplicitDifferentiation(boolean implicit) {
+    return new SinkhornOptions(regularization, maxIterations, tolerance, implicit);
   }
 }

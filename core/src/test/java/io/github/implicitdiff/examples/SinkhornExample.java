@@ -14,9 +14,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Program 6: the entropic transport plan P(C, a) = argmin_{P ∈ U(a, b)} ⟨P, C⟩ − εH(P) and the gradient of
- * ⟨P, D⟩ in the cost C and the source weights a = softmax(α): by {@link Projections#transport} (unrolled
- * Sinkhorn) and implicitly, as the fixed point of the Sinkhorn map on the column potential g (its gauge
- * g_{n−1} = 0 fixed, since T(g + t1) = T(g) + t1 makes I − ∂T singular), both against central differences.
+ * ⟨P, D⟩ in the cost C and the source weights a = softmax(α): by {@link Projections#transport} (implicit by
+ * default, and unrolled Sinkhorn with {@code withImplicitDifferentiation(false)}) and by hand, implicitly, as the
+ * fixed point of the Sinkhorn map on the column potential g (its gauge g_{n−1} = 0 fixed, since
+ * T(g + t1) = T(g) + t1 makes I − ∂T singular), all against central differences.
  */
 class SinkhornExample {
   static final double EPS = 0.5;
@@ -29,8 +30,10 @@ class SinkhornExample {
     Tensor C = Tensor.rand(rng, m, n), D = Tensor.randn(rng, m, n), alpha = Tensor.randn(rng, m).mul(0.3);
     Tensor b = Tensor.full(1.0 / n, n);
     SinkhornOptions options = SinkhornOptions.defaults().withRegularization(EPS).withTolerance(1e-13).withMaxIterations(5000);
+    SinkhornOptions unrolledOptions = options.withImplicitDifferentiation(false);
 
-    Tensor[] unrolled = AD.gradAll(t -> Projections.transport(t[0].neg(), t[1].softmax(0), b, options).mul(D).sum(), C, alpha);
+    Tensor[] unrolled = AD.gradAll(t -> Projections.transport(t[0].neg(), t[1].softmax(0), b, unrolledOptions).mul(D).sum(), C, alpha);
+    Tensor[] library = AD.gradAll(t -> Projections.transport(t[0].neg(), t[1].softmax(0), b, options).mul(D).sum(), C, alpha);
     Tensor[] implicit = AD.gradAll(t -> implicitPlan(t[0], t[1].softmax(0), b).mul(D).sum(), C, alpha);
     Tensor gC = Fd.gradient(cc -> Projections.transport(cc.neg(), alpha.softmax(0), b, options).mul(D).sum(), C, 1e-6);
     Tensor gA = Fd.gradient(aa -> Projections.transport(C.neg(), aa.softmax(0), b, options).mul(D).sum(), alpha, 1e-6);
@@ -39,8 +42,11 @@ class SinkhornExample {
     assertTrue(plan.allClose(implicitPlan(C, alpha.softmax(0), b), 1e-10), "both routes give the same plan");
     double euC = Fd.relativeError(unrolled[0], gC), euA = Fd.relativeError(unrolled[1], gA);
     double eiC = Fd.relativeError(implicit[0], gC), eiA = Fd.relativeError(implicit[1], gA);
-    System.out.printf("sinkhorn seed %d  rel.err unrolled dC %.1e dα %.1e  implicit dC %.1e dα %.1e%n", seed, euC, euA, eiC, eiA);
+    double elC = Fd.relativeError(library[0], gC), elA = Fd.relativeError(library[1], gA);
+    System.out.printf("sinkhorn seed %d  rel.err unrolled dC %.1e dα %.1e  by hand dC %.1e dα %.1e  library implicit dC %.1e dα %.1e%n",
+        seed, euC, euA, eiC, eiA, elC, elA);
     assertTrue(euC < 1e-6 && euA < 1e-6, "unrolled " + euC + ", " + euA);
+    assertTrue(elC < 1e-6 && elA < 1e-6, "library implicit " + elC + ", " + elA);
     assertTrue(eiC < 1e-6 && eiA < 1e-6, "implicit " + eiC + ", " + eiA);
   }
 

@@ -9,12 +9,14 @@ import io.github.implicitdiff.tensor.Tensor;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class TransportProjectionTest {
   private static final SinkhornOptions OPTIONS = SinkhornOptions.defaults().withRegularization(0.5);
 
-  private static Tensor randomMarginal(Random rng, int n, double mass) {
+  /** Positive entries in [0.5, 1.5] scaled to total mass {@code mass}. */
+  static Tensor randomMarginal(Random rng, int n, double mass) {
     Tensor v = Tensor.uniform(rng, 0.5, 1.5, n);
     return v.mul(mass / v.sum().item());
   }
@@ -73,20 +75,25 @@ class TransportProjectionTest {
     for (int i = 0; i < 3; i++) assertTrue(sharp.get(i, arg[i]) > 0.98 && sharp.get(i, arg[i]) > P.get(i, arg[i]), "seed " + seed + " row " + i);
   }
 
+  /**
+   * Both differentiation modes against central differences, in X and along a mass-preserving (da, db): forward and
+   * reverse Jacobians, square and rectangular, unequal marginals.
+   */
   @ParameterizedTest
-  @ValueSource(longs = {1, 2})
-  void derivativesByUnrollingMatchFiniteDifferences(long seed) {
+  @CsvSource({"1, 3, 4, false", "2, 4, 4, false", "1, 3, 4, true", "2, 4, 4, true", "3, 5, 2, true", "4, 1, 3, true"})
+  void derivativesMatchFiniteDifferences(long seed, int m, int n, boolean implicit) {
     Random rng = new Random(seed);
-    Tensor X = Tensor.randn(rng, 3, 4);
-    Tensor a = randomMarginal(rng, 3, 1), b = randomMarginal(rng, 4, 1);
-    SinkhornOptions tight = SinkhornOptions.defaults().withTolerance(1e-13);
-    assertJacobianMatchesFiniteDifferences(v -> Projections.transport(v, a, b, tight), X, 1e-6, "∂X seed " + seed);
+    Tensor X = Tensor.randn(rng, m, n);
+    Tensor a = randomMarginal(rng, m, 1), b = randomMarginal(rng, n, 1);
+    SinkhornOptions tight = SinkhornOptions.defaults().withTolerance(1e-13).withImplicitDifferentiation(implicit);
+    String mode = (implicit ? "implicit" : "unrolled") + " seed " + seed;
+    assertJacobianMatchesFiniteDifferences(v -> Projections.transport(v, a, b, tight), X, 1e-6, "∂X " + mode);
     // perturb the marginals along a mass-preserving direction (Σda = Σdb)
-    Tensor da = Tensor.randn(rng, 3), db = Tensor.randn(rng, 4);
-    db = db.sub(db.mean()).add(da.sum().item() / 4.0); // Σdb = Σda
+    Tensor da = Tensor.randn(rng, m), db = Tensor.randn(rng, n);
+    db = db.sub(db.mean()).add(da.sum().item() / n); // Σdb = Σda
     Tensor dbFinal = db;
     assertJacobianMatchesFiniteDifferences(t -> Projections.transport(X, a.add(da.mul(t)), b.add(dbFinal.mul(t)), tight),
-        Tensor.scalar(0), 1e-6, "∂(a, b) seed " + seed);
+        Tensor.scalar(0), 1e-6, "∂(a, b) " + mode);
   }
 
   @Test
