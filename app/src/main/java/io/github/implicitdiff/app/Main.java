@@ -35,7 +35,8 @@ public final class Main {
   /** Exit code for a usage error. */
   public static final int EXIT_USAGE = 2;
 
-  private static final List<OptionSpec> RUN_ALL_OPTIONS = List.of(
+  /** The options of {@code run all} (package-private for the README check). */
+  static final List<OptionSpec> RUN_ALL_OPTIONS = List.of(
       OptionSpec.value("out", "DIR", "output folder (default out/<timestamp>)"),
       OptionSpec.flag("quick", "run each experiment in its quick mode (the default)"),
       OptionSpec.flag("full", "run each experiment at its full size instead of its quick mode"),
