@@ -124,8 +124,8 @@ public final class MirrorDescent extends Optimizer<MirrorDescent> {
   }
 
   /**
-   * F(x, θ) = s · (softmax(log x − η₀∇₁f(x, θ)) − x) along the last axis, s = max(1, 1/η₀); or, with {@link
-   * #withProjectedGradientCondition}, s · (P_Δ(x − η₀∇₁f(x, θ)) − x).
+   * F(x, θ) = s · (P_Δ(x − η₀∇₁f(x, θ)) − x) along the last axis, s = max(1, 1/η₀) (the default); or, with {@link
+   * #withProjectedGradientCondition withProjectedGradientCondition(false)}, s · (softmax(log x − η₀∇₁f(x, θ)) − x).
    */
   @Override
   public Optimality optimality() {
