@@ -1,0 +1,94 @@
+package io.github.implicitdiff.solver;
+
+import io.github.implicitdiff.tensor.Tensor;
+
+/**
+ * Adam (Kingma and Ba 2015) over minibatches, as JAXopt's {@code OptaxSolver(optax.adam)}, for
+ * min_x F(x, θ) = f(x, all rows, θ).
+ *
+ * <p>Step t = k + 1 on minibatch i_k: g = ∇f_i(x_k), m ← β₁m + (1 − β₁)g, v ← β₂v + (1 − β₂)g², then with the
+ * bias corrections m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ): x_{k+1} = x_k − s·lr·m̂/(√v̂ + ε) (s the epoch's
+ * {@link #withStepDecay} scale). Defaults: lr = 0.01, β₁ = 0.9, β₂ = 0.999, ε = 1e-8; m and v start at 0 and are
+ * carried across epochs. Every operation is a tensor operation, so UNROLLED differentiates through the moments.
+ * Epochs, stopping and differentiation: {@link StochasticMinimizer}.
+ *
+ * <pre>{@code
+ * BatchObjective f = (w, batch, th) -> Objectives.l2BinaryLogistic(w, th[0], batch[0], batch[1]);
+ * MinibatchAdam adam = MinibatchAdam.of(f, Dataset.of(X, y)).withLearningRate(0.05).withStepDecay(0.9);
+ * Tensor w = adam.run(Tensor.zeros(d), Tensor.scalar(0.01)).orThrow();
+ * }</pre>
+ */
+public final class MinibatchAdam extends StochasticMinimizer<MinibatchAdam> {
+  private final double lr, beta1, beta2, eps;
+
+  private MinibatchAdam(OptimizerSettings settings, BatchObjective f, Sampling sampling, double lr, double beta1,
+      double beta2, double eps) {
+    super(settings, f, sampling);
+    this.lr = lr;
+    this.beta1 = beta1;
+    this.beta2 = beta2;
+    this.eps = eps;
+  }
+
+  /** Adam on f over the data: lr 0.01, β₁ 0.9, β₂ 0.999, ε 1e-8, 100 epochs, tol 1e-6. */
+  public static MinibatchAdam of(BatchObjective f, Dataset data) {
+    return new MinibatchAdam(defaultSettings(), f, sampling("MinibatchAdam", f, data), 0.01, 0.9, 0.999, 1e-8);
+  }
+
+  @Override
+  MinibatchAdam with(OptimizerSettings s) {
+    return new MinibatchAdam(s, f, sampling, lr, beta1, beta2, eps);
+  }
+
+  @Override
+  MinibatchAdam with(Sampling s) {
+    return new MinibatchAdam(settings, f, s, lr, beta1, beta2, eps);
+  }
+
+  /** The learning rate lr &gt; 0 (default 0.01). */
+  public MinibatchAdam withLearningRate(double value) {
+    if (!(value > 0) || !Double.isFinite(value))
+      throw new IllegalArgumentException(name() + ": the learning rate must be positive and finite, got " + value);
+    return new MinibatchAdam(settings, f, sampling, value, beta1, beta2, eps);
+  }
+
+  /** The moment decays β₁, β₂ in [0, 1) (defaults 0.9, 0.999). */
+  public MinibatchAdam withBetas(double b1, double b2) {
+    if (!(b1 >= 0 && b1 < 1) || !(b2 >= 0 && b2 < 1))
+      throw new IllegalArgumentException(name() + ": β₁ and β₂ must be in [0, 1), got " + b1 + ", " + b2);
+    return new MinibatchAdam(settings, f, sampling, lr, b1, b2, eps);
+  }
+
+  /** ε &gt; 0 in the denominator √v̂ + ε (default 1e-8). */
+  public MinibatchAdam withEpsilon(double value) {
+    if (!(value > 0) || !Double.isFinite(value))
+      throw new IllegalArgumentException(name() + ": ε must be positive and finite, got " + value);
+    return new MinibatchAdam(settings, f, sampling, lr, beta1, beta2, value);
+  }
+
+  public double learningRate() {
+    return lr;
+  }
+
+  @Override
+  public String name() {
+    return "MinibatchAdam";
+  }
+
+  @Override
+  StochasticLoop.StepRule newRule() {
+    Tensor[] moments = new Tensor[2];
+    return (x, fi, k, scale) -> {
+      Tensor g = fi.valueAndGrad(x).grad();
+      if (moments[0] == null) {
+        moments[0] = Tensor.zeros(x.shape());
+        moments[1] = Tensor.zeros(x.shape());
+      }
+      moments[0] = moments[0].mul(beta1).add(g.mul(1 - beta1));
+      moments[1] = moments[1].mul(beta2).add(g.square().mul(1 - beta2));
+      int t = k + 1;
+      Tensor mHat = moments[0].div(1 - Math.pow(beta1, t)), vHat = moments[1].div(1 - Math.pow(beta2, t));
+      return x.sub(mHat.div(vHat.sqrt().add(eps)).mul(scale * lr));
+    };
+  }
+}
