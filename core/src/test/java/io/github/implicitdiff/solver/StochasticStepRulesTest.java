@@ -66,6 +66,32 @@ class StochasticStepRulesTest {
     assertClose(x0.sub(g.mul(eta)), oneStep(sgd, x0, lam).solution(), 1e-12, "Armijo's first step");
   }
 
+  @ParameterizedTest
+  @ValueSource(longs = {1, 2})
+  void armijosStepCarriesOverWithTheResetRule(long seed) {
+    // two epochs of 3 batches of 10, replayed by hand: η_k starts at min(η_max, η_{k−1}·2^{b/n}) (reset option 2)
+    StochasticProblem p = StochasticProblem.random(seed, N, D);
+    Tensor x0 = Tensor.randn(new Random(seed), D).mul(3), lam = Tensor.scalar(0.2);
+    BatchObjective f = StochasticProblem.objective();
+    Minibatches batches = new Minibatches(N, 10, new Random(seed));
+    Tensor x = x0;
+    double eta = 50, growth = Math.pow(2, 10.0 / N);
+    int carried = 0;
+    for (int k = 0; k < 6; k++) {
+      Tensor[] rows = p.data().rows(batches.next());
+      Tensor xk = x, g = AD.grad(z -> f.apply(z, rows, lam), xk);
+      double f0 = f.apply(xk, rows, lam).item(), gg = g.vdot(g);
+      eta = Math.min(50, eta * growth);
+      if (eta < 50) carried++;
+      while (f.apply(xk.sub(g.mul(eta)), rows, lam).item() > f0 - 0.5 * eta * gg) eta *= 0.8;
+      x = xk.sub(g.mul(eta));
+    }
+    assertTrue(carried > 0, "the test must start some step below η_max");
+    SolverResult r = ArmijoSGD.of(f, p.data()).withMaxStep(50).withBatchSize(10).withSeed(seed).withMaxIterations(2)
+        .withTol(1e-14).run(x0, lam);
+    assertClose(x, r.solution(), 1e-12, "two epochs of Armijo SGD");
+  }
+
   @Test
   void minibatchesCoverEveryRowOncePerEpochInASeededOrder() {
     Minibatches a = new Minibatches(10, 4, new Random(5)), b = new Minibatches(10, 4, new Random(5));
