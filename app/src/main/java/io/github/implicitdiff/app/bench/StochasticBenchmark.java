@@ -1,0 +1,145 @@
+package io.github.implicitdiff.app.bench;
+
+import io.github.implicitdiff.app.Benchmark;
+import io.github.implicitdiff.app.Output;
+import io.github.implicitdiff.app.Result;
+import io.github.implicitdiff.app.cli.OptionSpec;
+import io.github.implicitdiff.app.cli.Options;
+import io.github.implicitdiff.app.report.JsonObject;
+import io.github.implicitdiff.app.report.Table;
+import io.github.implicitdiff.autodiff.AD;
+import io.github.implicitdiff.implicit.ImplicitOptions;
+import io.github.implicitdiff.loss.Objectives;
+import io.github.implicitdiff.solver.ArmijoSGD;
+import io.github.implicitdiff.solver.BatchObjective;
+import io.github.implicitdiff.solver.Dataset;
+import io.github.implicitdiff.solver.Differentiation;
+import io.github.implicitdiff.solver.LBFGS;
+import io.github.implicitdiff.solver.MinibatchAdam;
+import io.github.implicitdiff.solver.Optimizer;
+import io.github.implicitdiff.solver.PolyakSGD;
+import io.github.implicitdiff.solver.SolverResult;
+import io.github.implicitdiff.solver.StochasticMinimizer;
+import io.github.implicitdiff.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * {@code bench stochastic}: L2-regularized logistic regression on n×d synthetic data (labels from a logistic model),
+ * solved to the same full-batch error rms(∇F)/max(1, rms(w)) ≤ tol by L-BFGS and by the stochastic solvers (Armijo
+ * SGD, Polyak SGD, minibatch Adam; batch B, step decay 0.9 per epoch). Per solver: the time and iterations (L-BFGS
+ * iterations, epochs) to the tolerance; the hypergradient d val_loss / dλ by implicit differentiation (time, peak
+ * heap) and, for the stochastic solvers, by unrolling the same seeded run (time, peak heap); each hypergradient's
+ * relative difference to L-BFGS's implicit one at tol 1e-10. One run each (the runs take seconds; a shared machine
+ * varies by up to 2×).
+ */
+public final class StochasticBenchmark implements Benchmark {
+  static final double LAMBDA = 1e-2, DECAY = 0.9;
+
+  @Override
+  public String name() {
+    return "stochastic";
+  }
+
+  @Override
+  public String description() {
+    return "logistic regression: time to a full-batch error for Armijo/Polyak SGD and Adam vs L-BFGS; implicit vs unrolled hypergradient time and heap";
+  }
+
+  @Override
+  public List<OptionSpec> options() {
+    return List.of(
+        OptionSpec.value("size", "NxD", "training set size (default 20000x50; 2000x20 with --quick)"),
+        OptionSpec.value("tol", "T", "full-batch error to reach, in [1e-8, 1e-2] (default 1e-4)"),
+        OptionSpec.value("batch", "B", "minibatch size (default 200; 100 with --quick)"),
+        OptionSpec.value("unrolled", "yes|no", "also unroll the stochastic runs (default yes)"));
+  }
+
+  /** The measurements of one solver. */
+  record Row(String solver, int iterations, boolean converged, double error, double solveSeconds, double implicitSeconds,
+      long implicitBytes, double hypergradient, double unrolledSeconds, long unrolledBytes, double unrolledHypergradient) {}
+
+  @Override
+  public Result run(Options options, Output output) {
+    boolean quick = options.has("quick");
+    int[][] size = ImplicitBenchmark.parseSizes(options.getString("size", quick ? "2000x20" : "20000x50"));
+    int n = size[0][0], d = size[0][1];
+    double tol = options.getDoubleInRange("tol", 1e-4, 1e-8, 1e-2);
+    int batch = options.getIntInRange("batch", quick ? 100 : 200, 1, n);
+    boolean unroll = !options.getString("unrolled", "yes").equals("no");
+    Random rng = new Random(0);
+    Tensor X = Tensor.randn(rng, n, d), Xv = Tensor.randn(rng, n / 4, d), w = Tensor.randn(rng, d).div(Math.sqrt(d) / 3);
+    Tensor y = labels(rng, X, w), yv = labels(rng, Xv, w);
+    Dataset data = Dataset.of(X, y);
+    BatchObjective f = (v, b, th) -> Objectives.l2BinaryLogistic(v, th[0], b[0], b[1]);
+    ImplicitOptions check = ImplicitOptions.defaults().withSymmetric(true).withResidualTolerance(Math.max(tol, 1e-6));
+    Tensor lam = Tensor.scalar(LAMBDA), init = Tensor.zeros(d);
+    LBFGS lbfgs = LBFGS.of((v, th) -> Objectives.l2BinaryLogistic(v, th[0], X, y)).withTol(tol).withImplicitOptions(check);
+    double reference = AD.grad(l -> Objectives.binaryLogistic(lbfgs.withTol(1e-10).run(init, l).orThrow(), Xv, yv), lam).item();
+    Map<String, Optimizer<?>> solvers = new LinkedHashMap<>();
+    solvers.put("LBFGS", lbfgs);
+    solvers.put("ArmijoSGD", ArmijoSGD.of(f, data).withBatchSize(batch).withStepDecay(DECAY).withMaxIterations(200).withTol(tol)
+        .withImplicitOptions(check));
+    solvers.put("PolyakSGD", PolyakSGD.of(f, data).withBatchSize(batch).withStepDecay(DECAY).withMaxIterations(200).withTol(tol)
+        .withImplicitOptions(check));
+    solvers.put("MinibatchAdam", MinibatchAdam.of(f, data).withLearningRate(0.05).withBatchSize(batch).withStepDecay(DECAY)
+        .withMaxIterations(200).withTol(tol).withImplicitOptions(check));
+    Table table = new Table("solver", "iterations", "error", "solve_s", "implicit_s", "implicit_MB", "unrolled_s", "unrolled_MB",
+        "rel_diff_implicit", "rel_diff_unrolled");
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (var e : solvers.entrySet()) {
+      Row r = measure(e.getKey(), e.getValue(), init, lam, Xv, yv, unroll && e.getValue() instanceof StochasticMinimizer<?>);
+      double diff = Math.abs(r.hypergradient() - reference) / Math.abs(reference);
+      double diffUnrolled = Math.abs(r.unrolledHypergradient() - reference) / Math.abs(reference);
+      table.row(r.solver(), r.iterations(), r.error(), r.solveSeconds(), r.implicitSeconds(), r.implicitBytes() / 1e6,
+          Double.isNaN(r.unrolledSeconds()) ? "-" : r.unrolledSeconds(), r.unrolledBytes() < 0 ? "-" : r.unrolledBytes() / 1e6,
+          diff, Double.isNaN(diffUnrolled) ? "-" : diffUnrolled);
+      JsonObject row = new JsonObject().put("solver", r.solver()).put("iterations", r.iterations()).put("converged", r.converged())
+          .put("error", r.error()).put("solve_s", r.solveSeconds()).put("implicit_s", r.implicitSeconds())
+          .put("implicit_bytes", r.implicitBytes()).put("hypergradient", r.hypergradient()).put("rel_diff_implicit", diff);
+      if (!Double.isNaN(r.unrolledSeconds()))
+        row.put("unrolled_s", r.unrolledSeconds()).put("unrolled_bytes", r.unrolledBytes())
+            .put("hypergradient_unrolled", r.unrolledHypergradient()).put("rel_diff_unrolled", diffUnrolled);
+      rows.add(row.fields());
+    }
+    output.table(table);
+    output.note("logistic regression " + n + "x" + d + ", λ = " + LAMBDA + ", tol " + tol + " on rms(∇F)/max(1, rms(w)); iterations"
+        + " = L-BFGS iterations or epochs (batch " + batch + ", step decay " + DECAY + "); implicit_s/unrolled_s = the solve plus"
+        + " d val_loss/dλ; MB = peak heap above the baseline (HeapMeter); rel_diff against L-BFGS's implicit hypergradient at tol"
+        + " 1e-10 (" + reference + ")");
+    return new Result(new JsonObject().put("n", n).put("d", d).put("tol", tol).put("batch", batch).put("lambda", LAMBDA)
+        .put("hypergradient_reference", reference).put("solvers", rows));
+  }
+
+  private static Tensor labels(Random rng, Tensor X, Tensor w) {
+    double[] p = X.matmul(w).toDoubleArray(), y = new double[p.length];
+    for (int i = 0; i < p.length; i++) y[i] = rng.nextDouble() < 1 / (1 + Math.exp(-p[i])) ? 1 : 0;
+    return Tensor.of(y);
+  }
+
+  private static Row measure(String name, Optimizer<?> solver, Tensor init, Tensor lam, Tensor Xv, Tensor yv, boolean unroll) {
+    SolverResult[] res = new SolverResult[1];
+    long t0 = System.nanoTime();
+    res[0] = solver.run(init, lam);
+    double solveSeconds = (System.nanoTime() - t0) * 1e-9;
+    double[] g = new double[2];
+    HeapMeter.Usage implicit = HeapMeter.measure(() -> g[0] = AD.grad(l -> Objectives.binaryLogistic(solver.run(init, l).orThrow(),
+        Xv, yv), lam).item());
+    double unrolledSeconds = Double.NaN;
+    long unrolledBytes = -1;
+    g[1] = Double.NaN;
+    if (unroll) {
+      Optimizer<?> u = ((StochasticMinimizer<?>) solver).withDifferentiation(Differentiation.UNROLLED);
+      HeapMeter.Usage usage = HeapMeter.measure(() -> g[1] = AD.grad(l -> Objectives.binaryLogistic(u.run(init, l).solution(),
+          Xv, yv), lam).item());
+      unrolledSeconds = usage.seconds();
+      unrolledBytes = usage.peakBytes();
+    }
+    SolverResult r = res[0];
+    return new Row(name, r.iterations(), r.converged(), r.error(), solveSeconds, implicit.seconds(), implicit.peakBytes(), g[0],
+        unrolledSeconds, unrolledBytes, g[1]);
+  }
+}
