@@ -51,21 +51,17 @@ public final class ArmijoSGD extends StochasticMinimizer<ArmijoSGD> {
 
   /** The largest step η_max &gt; 0, also the first trial (default 10). */
   public ArmijoSGD withMaxStep(double value) {
-    if (!(value > 0) || !Double.isFinite(value))
-      throw new IllegalArgumentException(name() + ": the maximum step must be positive and finite, got " + value);
-    return new ArmijoSGD(settings, f, sampling, value, c, decrease, increase);
+    return new ArmijoSGD(settings, f, sampling, positive("the maximum step", value), c, decrease, increase);
   }
 
   /** The Armijo constant c in (0, 1) (default 0.5). */
   public ArmijoSGD withArmijoConstant(double value) {
-    if (!(value > 0 && value < 1)) throw new IllegalArgumentException(name() + ": the Armijo constant must be in (0, 1), got " + value);
-    return new ArmijoSGD(settings, f, sampling, maxStep, value, decrease, increase);
+    return new ArmijoSGD(settings, f, sampling, maxStep, fraction("the Armijo constant", value), decrease, increase);
   }
 
   /** The backtracking factor β in (0, 1) (default 0.8). */
   public ArmijoSGD withDecrease(double value) {
-    if (!(value > 0 && value < 1)) throw new IllegalArgumentException(name() + ": the decrease factor must be in (0, 1), got " + value);
-    return new ArmijoSGD(settings, f, sampling, maxStep, c, value, increase);
+    return new ArmijoSGD(settings, f, sampling, maxStep, c, fraction("the decrease factor", value), increase);
   }
 
   /** The reset factor a ≥ 1 per epoch (default 2; 1 keeps the last step). */

@@ -47,9 +47,7 @@ public final class MinibatchAdam extends StochasticMinimizer<MinibatchAdam> {
 
   /** The learning rate lr &gt; 0 (default 0.01). */
   public MinibatchAdam withLearningRate(double value) {
-    if (!(value > 0) || !Double.isFinite(value))
-      throw new IllegalArgumentException(name() + ": the learning rate must be positive and finite, got " + value);
-    return new MinibatchAdam(settings, f, sampling, value, beta1, beta2, eps);
+    return new MinibatchAdam(settings, f, sampling, positive("the learning rate", value), beta1, beta2, eps);
   }
 
   /** The moment decays β₁, β₂ in [0, 1) (defaults 0.9, 0.999). */
@@ -61,9 +59,7 @@ public final class MinibatchAdam extends StochasticMinimizer<MinibatchAdam> {
 
   /** ε &gt; 0 in the denominator √v̂ + ε (default 1e-8). */
   public MinibatchAdam withEpsilon(double value) {
-    if (!(value > 0) || !Double.isFinite(value))
-      throw new IllegalArgumentException(name() + ": ε must be positive and finite, got " + value);
-    return new MinibatchAdam(settings, f, sampling, lr, beta1, beta2, value);
+    return new MinibatchAdam(settings, f, sampling, lr, beta1, beta2, positive("ε", value));
   }
 
   public double learningRate() {

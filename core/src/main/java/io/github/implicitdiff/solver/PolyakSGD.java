@@ -45,16 +45,12 @@ public final class PolyakSGD extends StochasticMinimizer<PolyakSGD> {
 
   /** The cap γ_max &gt; 0 on the step (default 1). */
   public PolyakSGD withMaxStep(double value) {
-    if (!(value > 0) || !Double.isFinite(value))
-      throw new IllegalArgumentException(name() + ": the maximum step must be positive and finite, got " + value);
-    return new PolyakSGD(settings, f, sampling, value, c, fStar);
+    return new PolyakSGD(settings, f, sampling, positive("the maximum step", value), c, fStar);
   }
 
   /** The constant c &gt; 0 of the Polyak step (default 0.5). */
   public PolyakSGD withPolyakConstant(double value) {
-    if (!(value > 0) || !Double.isFinite(value))
-      throw new IllegalArgumentException(name() + ": the Polyak constant must be positive and finite, got " + value);
-    return new PolyakSGD(settings, f, sampling, maxStep, value, fStar);
+    return new PolyakSGD(settings, f, sampling, maxStep, positive("the Polyak constant", value), fStar);
   }
 
   /** A lower bound f* of every minibatch objective (default 0). */

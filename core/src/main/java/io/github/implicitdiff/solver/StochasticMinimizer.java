@@ -51,6 +51,19 @@ public abstract class StochasticMinimizer<S extends StochasticMinimizer<S>> exte
     return Sampling.of(data);
   }
 
+  /** value, or an exception naming the solver and the setting when it is not positive and finite. */
+  final double positive(String what, double value) {
+    if (!(value > 0) || !Double.isFinite(value))
+      throw new IllegalArgumentException(name() + ": " + what + " must be positive and finite, got " + value);
+    return value;
+  }
+
+  /** value, or an exception naming the solver and the setting when it is not in the open interval (0, 1). */
+  final double fraction(String what, double value) {
+    if (!(value > 0 && value < 1)) throw new IllegalArgumentException(name() + ": " + what + " must be in (0, 1), got " + value);
+    return value;
+  }
+
   /** The same solver with other sampling settings. */
   abstract S with(Sampling sampling);
 
