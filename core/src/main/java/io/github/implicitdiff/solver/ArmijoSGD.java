@@ -11,7 +11,7 @@ import io.github.implicitdiff.tensor.Tensor;
  * <p>Step k on minibatch i_k: g = ∇f_i(x_k); the trial step starts at η = min(s·η_max, η_{k−1}·a^{b/n}) (b the
  * batch size, n the rows: the step may grow by a factor a per epoch; s the epoch's {@link #withStepDecay} scale) and
  * shrinks by β until f_i(x_k − ηg) ≤ f_i(x_k) − cη‖g‖² (the Armijo condition on the same minibatch), then
- * x_{k+1} = x_k − ηg. Defaults: η_max = 10 (also η_{−1}), c = 0.5, β = 0.8, a = 2, at most 50 halvings. The search
+ * x_{k+1} = x_k − ηg. Defaults: η_max = 10 (also η_{−1}), c = 0.5, β = 0.8, a = 2, at most 50 reductions (then {@link NotConvergedException}). The search
  * runs on values; the accepted η is piecewise constant in θ, so UNROLLED differentiates x_k − ηg with η fixed.
  * Epochs, stopping and differentiation: {@link StochasticMinimizer}.
  *
