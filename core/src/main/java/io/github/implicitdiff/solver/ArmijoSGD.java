@@ -82,21 +82,38 @@ public final class ArmijoSGD extends StochasticMinimizer<ArmijoSGD> {
 
   @Override
   StochasticLoop.StepRule newRule() {
-    double growth = Math.pow(increase, (double) batchSize() / data().n());
-    double[] eta = {maxStep};
-    return (x, fi, k, scale) -> {
+    return new Rule(maxStep, Math.pow(increase, (double) batchSize() / data().n()));
+  }
+
+  /** The search, with the last accepted step η (concrete state, copied by {@link #restore}). */
+  private final class Rule implements StochasticLoop.StepRule {
+    private double eta;
+    private final double growth;
+
+    Rule(double eta, double growth) {
+      this.eta = eta;
+      this.growth = growth;
+    }
+
+    @Override
+    public Tensor step(Tensor x, MinibatchObjective fi, int k, double scale) {
       ValueAndGrad vg = fi.valueAndGrad(x);
       Tensor g = vg.grad();
       double f0 = vg.value().item(), gg = g.concrete().vdot(g.concrete());
-      eta[0] = Math.min(scale * maxStep, eta[0] * growth);
-      for (int t = 0; fi.valueAt(x.concrete().sub(g.concrete().mul(eta[0]))) > f0 - c * eta[0] * gg; t++) {
+      eta = Math.min(scale * maxStep, eta * growth);
+      for (int t = 0; fi.valueAt(x.concrete().sub(g.concrete().mul(eta))) > f0 - c * eta * gg; t++) {
         if (t == MAX_BACKTRACKS)
           throw new NotConvergedException(name() + ": no step satisfied the stochastic Armijo condition after " + t
               + " reductions at step " + k + " (f_i = " + f0 + ", ‖∇f_i‖² = " + gg + "); the minibatch objective may not"
               + " be smooth or finite near x");
-        eta[0] *= decrease;
+        eta *= decrease;
       }
-      return x.sub(g.mul(eta[0]));
-    };
+      return x.sub(g.mul(eta));
+    }
+
+    @Override
+    public StochasticLoop.StepRule restore(Tensor[] carried) {
+      return new Rule(eta, growth);
+    }
   }
 }

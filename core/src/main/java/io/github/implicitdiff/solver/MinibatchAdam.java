@@ -73,18 +73,40 @@ public final class MinibatchAdam extends StochasticMinimizer<MinibatchAdam> {
 
   @Override
   StochasticLoop.StepRule newRule() {
-    Tensor[] moments = new Tensor[2];
-    return (x, fi, k, scale) -> {
+    return new Rule(null, null);
+  }
+
+  /** The moments m and v (carried tensors; none before the first step). */
+  private final class Rule implements StochasticLoop.StepRule {
+    private Tensor m, v;
+
+    Rule(Tensor m, Tensor v) {
+      this.m = m;
+      this.v = v;
+    }
+
+    @Override
+    public Tensor step(Tensor x, MinibatchObjective fi, int k, double scale) {
       Tensor g = fi.valueAndGrad(x).grad();
-      if (moments[0] == null) {
-        moments[0] = Tensor.zeros(x.shape());
-        moments[1] = Tensor.zeros(x.shape());
+      if (m == null) {
+        m = Tensor.zeros(x.shape());
+        v = Tensor.zeros(x.shape());
       }
-      moments[0] = moments[0].mul(beta1).add(g.mul(1 - beta1));
-      moments[1] = moments[1].mul(beta2).add(g.square().mul(1 - beta2));
+      m = m.mul(beta1).add(g.mul(1 - beta1));
+      v = v.mul(beta2).add(g.square().mul(1 - beta2));
       int t = k + 1;
-      Tensor mHat = moments[0].div(1 - Math.pow(beta1, t)), vHat = moments[1].div(1 - Math.pow(beta2, t));
+      Tensor mHat = m.div(1 - Math.pow(beta1, t)), vHat = v.div(1 - Math.pow(beta2, t));
       return x.sub(mHat.div(vHat.sqrt().add(eps)).mul(scale * lr));
-    };
+    }
+
+    @Override
+    public Tensor[] carried() {
+      return m == null ? new Tensor[0] : new Tensor[] {m, v};
+    }
+
+    @Override
+    public StochasticLoop.StepRule restore(Tensor[] carried) {
+      return carried.length == 0 ? new Rule(null, null) : new Rule(carried[0], carried[1]);
+    }
   }
 }

@@ -21,7 +21,8 @@ import io.github.implicitdiff.tensor.Tensor;
  * symmetric). A run stopped above the residual tolerance of the implicit layer (a loose tol, or the epoch budget)
  * makes differentiation throw {@link io.github.implicitdiff.implicit.ImplicitConditionException}: loosen the check
  * with {@link #withImplicitOptions} to accept the derivative's error knowingly. UNROLLED differentiates the recorded
- * steps; the minibatch order depends on the seed alone, so the run is a deterministic function of θ.
+ * steps (in checkpointed segments with {@link #withCheckpointing}); the minibatch order depends on the seed alone, so
+ * the run is a deterministic function of θ.
  *
  * @param <S> the concrete solver, returned by the withers
  */
@@ -93,6 +94,20 @@ public abstract class StochasticMinimizer<S extends StochasticMinimizer<S>> exte
     return with(sampling.withStepDecay(value));
   }
 
+  /**
+   * Under {@link Differentiation#UNROLLED} reverse mode, records the minibatch steps in checkpointed segments (default
+   * {@link Checkpointing#none()}): O(K/k + k) step records instead of O(K) for one more forward pass, with the same
+   * solution, epochs and derivatives (see {@link Checkpointing}).
+   *
+   * <pre>{@code
+   * MinibatchAdam adam = MinibatchAdam.of(f, data).withDifferentiation(Differentiation.UNROLLED)
+   *     .withCheckpointing(Checkpointing.growing());
+   * }</pre>
+   */
+  public S withCheckpointing(Checkpointing value) {
+    return checkpointedBy(value);
+  }
+
   public int batchSize() {
     return sampling.batchSize();
   }
@@ -135,6 +150,7 @@ public abstract class StochasticMinimizer<S extends StochasticMinimizer<S>> exte
 
   @Override
   public final SolverResult run(Tensor init, Tensor... theta) {
-    return solve(init, theta, (x0, th) -> StochasticLoop.run(name(), f, sampling, newRule(), maxIterations(), tol(), x0, th));
+    return solve(init, theta, (x0, th) -> StochasticLoop.run(name(), f, sampling, newRule(), maxIterations(), tol(), x0, th,
+        checkpointing()));
   }
 }

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.github.implicitdiff.autodiff.AD;
 import io.github.implicitdiff.optimality.Objective;
 import io.github.implicitdiff.tensor.Tensor;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -73,12 +75,13 @@ class StochasticStepRulesTest {
     StochasticProblem p = StochasticProblem.random(seed, N, D);
     Tensor x0 = Tensor.randn(new Random(seed), D).mul(3), lam = Tensor.scalar(0.2);
     BatchObjective f = StochasticProblem.objective();
-    Minibatches batches = new Minibatches(N, 10, new Random(seed));
+    ArmijoSGD sgd = ArmijoSGD.of(f, p.data()).withMaxStep(50).withBatchSize(10).withSeed(seed);
+    StochasticLoop.Order batches = new StochasticLoop.Order(sgd.sampling);
     Tensor x = x0;
     double eta = 50, growth = Math.pow(2, 10.0 / N);
     int carried = 0;
     for (int k = 0; k < 6; k++) {
-      Tensor[] rows = p.data().rows(batches.next());
+      Tensor[] rows = p.data().rows(batches.rows(k));
       Tensor xk = x, g = AD.grad(z -> f.apply(z, rows, lam), xk);
       double f0 = f.apply(xk, rows, lam).item(), gg = g.vdot(g);
       eta = Math.min(50, eta * growth);
@@ -87,9 +90,27 @@ class StochasticStepRulesTest {
       x = xk.sub(g.mul(eta));
     }
     assertTrue(carried > 0, "the test must start some step below η_max");
-    SolverResult r = ArmijoSGD.of(f, p.data()).withMaxStep(50).withBatchSize(10).withSeed(seed).withMaxIterations(2)
-        .withTol(1e-14).run(x0, lam);
+    SolverResult r = sgd.withMaxIterations(2).withTol(1e-14).run(x0, lam);
     assertClose(x, r.solution(), 1e-12, "two epochs of Armijo SGD");
+  }
+
+  @Test
+  void theRunsOrderVisitsEveryRowOncePerEpochAndDependsOnTheSeedAlone() {
+    StochasticProblem p = StochasticProblem.random(9, N, D);
+    PolyakSGD sgd = PolyakSGD.of(StochasticProblem.objective(), p.data()).withBatchSize(7).withSeed(3);
+    StochasticLoop.Order a = new StochasticLoop.Order(sgd.sampling), b = new StochasticLoop.Order(sgd.sampling);
+    assertEquals(5, a.perEpoch);
+    List<int[]> epoch1 = new ArrayList<>();
+    for (int k = 14; k >= 0; k--) { // backwards: rows(k) must not depend on the order of the calls (a segment's replay)
+      int[] rows = a.rows(k);
+      if (k / 5 == 1) epoch1.add(rows);
+    }
+    for (int k = 0; k < 15; k++) assertArrayEquals(b.rows(k), a.rows(k), "step " + k);
+    int[] seen = new int[N];
+    for (int[] rows : epoch1) for (int r : rows) seen[r]++;
+    assertTrue(Arrays.stream(seen).allMatch(c -> c == 1), "every row once in epoch 1: " + Arrays.toString(seen));
+    assertFalse(Arrays.equals(a.rows(5), a.rows(0)), "epochs are shuffled anew");
+    assertFalse(Arrays.equals(new StochasticLoop.Order(sgd.withSeed(4).sampling).rows(0), a.rows(0)), "another seed, another order");
   }
 
   @Test

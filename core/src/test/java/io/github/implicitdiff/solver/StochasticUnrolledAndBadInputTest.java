@@ -51,7 +51,7 @@ class StochasticUnrolledAndBadInputTest {
   void aTooLooseRunIsRefusedByTheImplicitResidualCheck() {
     StochasticProblem p = StochasticProblem.random(7, 200, D);
     // tol 1e-2 converges after a few epochs, far above the implicit layer's default residual tolerance 1e-6
-    PolyakSGD sgd = PolyakSGD.of(StochasticProblem.objective(), p.data()).withTol(1e-2);
+    PolyakSGD sgd = PolyakSGD.of(StochasticProblem.objective(), p.data()).withStepDecay(0.9).withTol(1e-2);
     SolverResult r = sgd.run(Tensor.zeros(D), Tensor.scalar(0.1));
     assertTrue(r.converged() && r.error() > 1e-6, r.toString());
     var e = assertThrows(ImplicitConditionException.class,
