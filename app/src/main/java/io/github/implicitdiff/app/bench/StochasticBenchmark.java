@@ -12,6 +12,7 @@ import io.github.implicitdiff.implicit.ImplicitOptions;
 import io.github.implicitdiff.loss.Objectives;
 import io.github.implicitdiff.solver.ArmijoSGD;
 import io.github.implicitdiff.solver.BatchObjective;
+import io.github.implicitdiff.solver.Checkpointing;
 import io.github.implicitdiff.solver.Dataset;
 import io.github.implicitdiff.solver.Differentiation;
 import io.github.implicitdiff.solver.LBFGS;
@@ -32,7 +33,8 @@ import java.util.Random;
  * solved to the same full-batch error rms(∇F)/max(1, rms(w)) ≤ tol by L-BFGS and by the stochastic solvers (Armijo
  * SGD, Polyak SGD, minibatch Adam; batch B, step decay --decay per epoch, 200 epochs at most). Per solver: the time and iterations (L-BFGS
  * iterations, epochs) to the tolerance; the hypergradient d val_loss / dλ by implicit differentiation (time, peak
- * heap) and, for the stochastic solvers, by unrolling the same seeded run (time, peak heap); each hypergradient's
+ * heap) and, for the stochastic solvers, by unrolling the same seeded run, plainly and in checkpointed segments
+ * ({@link Checkpointing#growing()}) (time, peak heap); each hypergradient's
  * relative difference to L-BFGS's implicit one at tol 1e-10. One run each (the runs take seconds; a shared machine
  * varies by up to 2×).
  */
@@ -61,7 +63,12 @@ public final class StochasticBenchmark implements Benchmark {
 
   /** The measurements of one solver. */
   record Row(String solver, int iterations, boolean converged, double error, double solveSeconds, double implicitSeconds,
-      long implicitBytes, double hypergradient, double unrolledSeconds, long unrolledBytes, double unrolledHypergradient) {}
+      long implicitBytes, double hypergradient, Unrolled plain, Unrolled checkpointed) {}
+
+  /** A reverse-mode unrolled hypergradient: time (solve included), peak heap, value (NaN when not measured). */
+  record Unrolled(double seconds, long bytes, double hypergradient) {
+    static final Unrolled NONE = new Unrolled(Double.NaN, -1, Double.NaN);
+  }
 
   @Override
   public Result run(Options options, Output output) {
@@ -90,33 +97,41 @@ public final class StochasticBenchmark implements Benchmark {
     solvers.put("MinibatchAdam", MinibatchAdam.of(f, data).withLearningRate(0.05).withBatchSize(batch).withStepDecay(decay)
         .withMaxIterations(200).withTol(tol).withImplicitOptions(check));
     Table table = new Table("solver", "iterations", "error", "solve_s", "implicit_s", "implicit_MB", "unrolled_s", "unrolled_MB",
-        "rel_diff_implicit", "rel_diff_unrolled");
+        "checkpointed_s", "checkpointed_MB", "rel_diff_implicit", "rel_diff_unrolled");
     List<Map<String, Object>> rows = new ArrayList<>();
     for (var e : solvers.entrySet()) {
       Row r = measure(e.getKey(), e.getValue(), init, lam, Xv, yv, unroll && e.getValue() instanceof StochasticMinimizer<?>);
       double diff = Math.abs(r.hypergradient() - reference) / Math.abs(reference);
-      double diffUnrolled = Math.abs(r.unrolledHypergradient() - reference) / Math.abs(reference);
+      double diffUnrolled = Math.abs(r.plain().hypergradient() - reference) / Math.abs(reference);
       table.row(r.solver(), r.iterations() + (r.converged() ? "" : " (not converged)"), r.error(), r.solveSeconds(),
           Double.isNaN(r.implicitSeconds()) ? "-" : r.implicitSeconds(), r.implicitBytes() < 0 ? "-" : r.implicitBytes() / 1e6,
-          Double.isNaN(r.unrolledSeconds()) ? "-" : r.unrolledSeconds(), r.unrolledBytes() < 0 ? "-" : r.unrolledBytes() / 1e6,
+          cell(r.plain().seconds()), cell(r.plain().bytes() / 1e6), cell(r.checkpointed().seconds()),
+          cell(r.checkpointed().bytes() / 1e6),
           Double.isNaN(diff) ? "-" : diff, Double.isNaN(diffUnrolled) ? "-" : diffUnrolled);
       JsonObject row = new JsonObject().put("solver", r.solver()).put("iterations", r.iterations()).put("converged", r.converged())
           .put("error", r.error()).put("solve_s", r.solveSeconds());
       if (r.converged())
         row.put("implicit_s", r.implicitSeconds()).put("implicit_bytes", r.implicitBytes()).put("hypergradient", r.hypergradient())
             .put("rel_diff_implicit", diff);
-      if (!Double.isNaN(r.unrolledSeconds()))
-        row.put("unrolled_s", r.unrolledSeconds()).put("unrolled_bytes", r.unrolledBytes())
-            .put("hypergradient_unrolled", r.unrolledHypergradient()).put("rel_diff_unrolled", diffUnrolled);
+      if (!Double.isNaN(r.plain().seconds()))
+        row.put("unrolled_s", r.plain().seconds()).put("unrolled_bytes", r.plain().bytes())
+            .put("hypergradient_unrolled", r.plain().hypergradient()).put("rel_diff_unrolled", diffUnrolled)
+            .put("checkpointed_s", r.checkpointed().seconds()).put("checkpointed_bytes", r.checkpointed().bytes())
+            .put("hypergradient_checkpointed", r.checkpointed().hypergradient());
       rows.add(row.fields());
     }
     output.table(table);
     output.note("logistic regression " + n + "x" + d + ", λ = " + LAMBDA + ", tol " + tol + " on rms(∇F)/max(1, rms(w)); iterations"
         + " = L-BFGS iterations or epochs (batch " + batch + ", step decay " + decay + "); implicit_s/unrolled_s = the solve plus"
-        + " d val_loss/dλ; MB = peak heap above the baseline (HeapMeter); rel_diff against L-BFGS's implicit hypergradient at tol"
-        + " 1e-10 (" + reference + ")");
+        + " d val_loss/dλ (checkpointed: unrolled in Checkpointing.growing() segments); MB = peak heap above the baseline"
+        + " (HeapMeter); rel_diff against L-BFGS's implicit hypergradient at tol 1e-10 (" + reference + ")");
     return new Result(new JsonObject().put("n", n).put("d", d).put("tol", tol).put("batch", batch).put("lambda", LAMBDA).put("decay", decay)
         .put("hypergradient_reference", reference).put("solvers", rows));
+  }
+
+  /** A table cell: "-" for a value not measured (NaN or negative). */
+  private static Object cell(double v) {
+    return Double.isNaN(v) || v < 0 ? "-" : v;
   }
 
   private static Tensor labels(Random rng, Tensor X, Tensor w) {
@@ -126,27 +141,28 @@ public final class StochasticBenchmark implements Benchmark {
   }
 
   private static Row measure(String name, Optimizer<?> solver, Tensor init, Tensor lam, Tensor Xv, Tensor yv, boolean unroll) {
-    SolverResult[] res = new SolverResult[1];
     long t0 = System.nanoTime();
-    res[0] = solver.run(init, lam);
+    SolverResult r = solver.run(init, lam);
     double solveSeconds = (System.nanoTime() - t0) * 1e-9;
-    SolverResult r = res[0];
     if (!r.converged()) // no derivative to measure: the implicit layer would refuse it (residual above its tolerance)
-      return new Row(name, r.iterations(), false, r.error(), solveSeconds, Double.NaN, -1, Double.NaN, Double.NaN, -1, Double.NaN);
-    double[] g = new double[2];
+      return new Row(name, r.iterations(), false, r.error(), solveSeconds, Double.NaN, -1, Double.NaN, Unrolled.NONE, Unrolled.NONE);
+    double[] g = new double[1];
     HeapMeter.Usage implicit = HeapMeter.measure(() -> g[0] = AD.grad(l -> Objectives.binaryLogistic(solver.run(init, l).orThrow(),
         Xv, yv), lam).item());
-    double unrolledSeconds = Double.NaN;
-    long unrolledBytes = -1;
-    g[1] = Double.NaN;
+    Unrolled plain = Unrolled.NONE, checkpointed = Unrolled.NONE;
     if (unroll) {
-      Optimizer<?> u = ((StochasticMinimizer<?>) solver).withDifferentiation(Differentiation.UNROLLED);
-      HeapMeter.Usage usage = HeapMeter.measure(() -> g[1] = AD.grad(l -> Objectives.binaryLogistic(u.run(init, l).solution(),
-          Xv, yv), lam).item());
-      unrolledSeconds = usage.seconds();
-      unrolledBytes = usage.peakBytes();
+      StochasticMinimizer<?> u = ((StochasticMinimizer<?>) solver).withDifferentiation(Differentiation.UNROLLED);
+      plain = unrolled(u, init, lam, Xv, yv);
+      checkpointed = unrolled(u.withCheckpointing(Checkpointing.growing()), init, lam, Xv, yv);
     }
     return new Row(name, r.iterations(), r.converged(), r.error(), solveSeconds, implicit.seconds(), implicit.peakBytes(), g[0],
-        unrolledSeconds, unrolledBytes, g[1]);
+        plain, checkpointed);
+  }
+
+  private static Unrolled unrolled(Optimizer<?> u, Tensor init, Tensor lam, Tensor Xv, Tensor yv) {
+    double[] g = new double[1];
+    HeapMeter.Usage usage = HeapMeter.measure(() -> g[0] = AD.grad(l -> Objectives.binaryLogistic(u.run(init, l).solution(),
+        Xv, yv), lam).item());
+    return new Unrolled(usage.seconds(), usage.peakBytes(), g[0]);
   }
 }

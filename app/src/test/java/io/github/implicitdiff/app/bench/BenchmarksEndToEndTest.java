@@ -84,7 +84,11 @@ class BenchmarksEndToEndTest {
       assertTrue(((Number) r.get("error")).doubleValue() <= 1e-4, r.toString());
       // tol 1e-4 on the gradient: the hypergradient within a few percent of L-BFGS's at 1e-10
       assertTrue(((Number) r.get("rel_diff_implicit")).doubleValue() < 0.05, r.toString());
-      if (!r.get("solver").equals("LBFGS")) assertTrue(((Number) r.get("rel_diff_unrolled")).doubleValue() < 0.05, r.toString());
+      if (r.get("solver").equals("LBFGS")) continue;
+      assertTrue(((Number) r.get("rel_diff_unrolled")).doubleValue() < 0.05, r.toString());
+      // the checkpointed recording replays the same steps: the same hypergradient
+      assertEquals(((Number) r.get("hypergradient_unrolled")).doubleValue(), ((Number) r.get("hypergradient_checkpointed")).doubleValue(),
+          1e-10, r.toString());
     }
   }
 }
