@@ -6,6 +6,7 @@ import io.github.implicitdiff.app.bench.ImplicitBenchmark;
 import io.github.implicitdiff.app.bench.ParallelBenchmark;
 import io.github.implicitdiff.app.bench.ReuseBenchmark;
 import io.github.implicitdiff.app.bench.SolversBenchmark;
+import io.github.implicitdiff.app.bench.StochasticBenchmark;
 import io.github.implicitdiff.app.experiments.Brachistochrone;
 import io.github.implicitdiff.app.experiments.Dictionary;
 import io.github.implicitdiff.app.experiments.Deq;
@@ -72,7 +73,8 @@ public record Registry(List<Experiment> experiments, List<Benchmark> benchmarks)
             new ImplicitBenchmark(),
             new ReuseBenchmark(),
             new ParallelBenchmark(),
-            new SolversBenchmark()
+            new SolversBenchmark(),
+            new StochasticBenchmark()
         ));
   }
 

@@ -3,6 +3,7 @@ package io.github.implicitdiff.app.experiments;
 import io.github.implicitdiff.app.report.Progress;
 import io.github.implicitdiff.autodiff.AD;
 import io.github.implicitdiff.autodiff.ValueAndGrad;
+import io.github.implicitdiff.solver.Minibatches;
 import io.github.implicitdiff.tensor.Tensor;
 import java.util.Arrays;
 import java.util.Random;

@@ -2,6 +2,7 @@ package io.github.implicitdiff.app.experiments;
 
 import io.github.implicitdiff.app.Output;
 import io.github.implicitdiff.autodiff.AD;
+import io.github.implicitdiff.solver.Minibatches;
 import io.github.implicitdiff.tensor.Tensor;
 import java.util.Random;
 

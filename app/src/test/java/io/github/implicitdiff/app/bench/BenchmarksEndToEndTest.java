@@ -71,4 +71,24 @@ class BenchmarksEndToEndTest {
     for (String k : List.of("grad_over_eval", "hvp_over_eval", "linearized_hvp_over_eval", "matmul_gflops"))
       assertTrue(((Number) doc.get(k)).doubleValue() > 0, k);
   }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void stochasticBenchmarkReachesTheToleranceAndAgreesWithLbfgs(@TempDir Path dir) throws Exception {
+    Path json = dir.resolve("stochastic.json");
+    Map<String, Object> doc = run(json, "bench", "stochastic", "--quick", "--quiet", "--size", "1000x10", "--json", json.toString());
+    List<Map<String, Object>> rows = (List<Map<String, Object>>) doc.get("solvers");
+    assertEquals(List.of("LBFGS", "ArmijoSGD", "PolyakSGD", "MinibatchAdam"), rows.stream().map(r -> r.get("solver")).toList());
+    for (Map<String, Object> r : rows) {
+      assertEquals(Boolean.TRUE, r.get("converged"), r.toString());
+      assertTrue(((Number) r.get("error")).doubleValue() <= 1e-4, r.toString());
+      // tol 1e-4 on the gradient: the hypergradient within a few percent of L-BFGS's at 1e-10
+      assertTrue(((Number) r.get("rel_diff_implicit")).doubleValue() < 0.05, r.toString());
+      if (r.get("solver").equals("LBFGS")) continue;
+      assertTrue(((Number) r.get("rel_diff_unrolled")).doubleValue() < 0.05, r.toString());
+      // the checkpointed recording replays the same steps: the same hypergradient
+      assertEquals(((Number) r.get("hypergradient_unrolled")).doubleValue(), ((Number) r.get("hypergradient_checkpointed")).doubleValue(),
+          1e-10, r.toString());
+    }
+  }
 }
