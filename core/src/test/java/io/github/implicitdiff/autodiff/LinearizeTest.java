@@ -105,6 +105,19 @@ class LinearizeTest {
   }
 
   /**
+   * The ridge solution w*(λ), one λ per feature, F(w, λ) = Xᵀ(Xw − y)/n + λ ⊙ w, solved by Cholesky (each solve
+   * counted) and differentiated implicitly with GMRES.
+   */
+  private static MultiInputFunction ridgeLayer(Tensor X, Tensor y, AtomicInteger solves) {
+    int n = X.dim(0), d = X.dim(1);
+    Optimality F = (w, th) -> X.T().matmul(X.matmul(w).sub(y)).div(n).add(th[0].mul(w));
+    return Implicit.customRoot(F, th -> {
+      solves.incrementAndGet();
+      return Cholesky.factor(X.T().matmul(X).div(n).add(Tensor.eye(d).mul(th[0]))).solve(X.T().matmul(y).div(n));
+    }, LinearSolvers.gmres(), ImplicitOptions.defaults());
+  }
+
+  /**
    * An implicit layer inside f: the solver runs once for the linearization, and each pushforward is one
    * linear solve (the ridge Jacobian ∂w/∂λ = −(XᵀX/n + λI)⁻¹ w in closed form).
    */
@@ -113,12 +126,8 @@ class LinearizeTest {
     Random rng = new Random(5);
     int n = 30, d = 4;
     Tensor X = Tensor.randn(rng, n, d), y = Tensor.randn(rng, n);
-    Optimality F = (w, th) -> X.T().matmul(X.matmul(w).sub(y)).div(n).add(th[0].mul(w));
     AtomicInteger solves = new AtomicInteger();
-    MultiInputFunction wStar = Implicit.customRoot(F, th -> {
-      solves.incrementAndGet();
-      return Cholesky.factor(X.T().matmul(X).div(n).add(Tensor.eye(d).mul(th[0]))).solve(X.T().matmul(y).div(n));
-    }, LinearSolvers.gmres(), ImplicitOptions.defaults());
+    MultiInputFunction wStar = ridgeLayer(X, y, solves);
     Tensor lam = Tensor.of(0.3, 0.1, 0.2, 0.4);
     Linearization lin = AD.linearize(in -> new Tensor[] {wStar.apply(in[0])}, lam);
     assertEquals(1, solves.get());
@@ -138,12 +147,8 @@ class LinearizeTest {
     Random rng = new Random(8);
     int n = 25, d = 3;
     Tensor X = Tensor.randn(rng, n, d), y = Tensor.randn(rng, n), Xv = Tensor.randn(rng, n, d), yv = Tensor.randn(rng, n);
-    Optimality F = (w, th) -> X.T().matmul(X.matmul(w).sub(y)).div(n).add(th[0].mul(w));
     AtomicInteger solves = new AtomicInteger();
-    MultiInputFunction wStar = Implicit.customRoot(F, th -> {
-      solves.incrementAndGet();
-      return Cholesky.factor(X.T().matmul(X).div(n).add(Tensor.eye(d).mul(th[0]))).solve(X.T().matmul(y).div(n));
-    }, LinearSolvers.gmres(), ImplicitOptions.defaults());
+    MultiInputFunction wStar = ridgeLayer(X, y, solves);
     Tensor lam = Tensor.of(0.3, 0.1, 0.2);
     Tensor J = AD.jacobian(l -> wStar.apply(l), lam, AD.Mode.FORWARD);
     assertEquals(1, solves.get());

@@ -1,5 +1,6 @@
 package io.github.implicitdiff.solver;
 
+import io.github.implicitdiff.examples.Fd;
 import static io.github.implicitdiff.solver.CheckpointedRuns.assertClose;
 import static io.github.implicitdiff.solver.CheckpointedRuns.assertForwardUnchanged;
 import static io.github.implicitdiff.solver.CheckpointedRuns.assertSameAsPlain;

@@ -1,5 +1,6 @@
 package io.github.implicitdiff.solver;
 
+import io.github.implicitdiff.examples.Fd;
 import static io.github.implicitdiff.solver.SolverTestSupport.assertClose;
 import static org.junit.jupiter.api.Assertions.*;
 

@@ -1,5 +1,6 @@
 package io.github.implicitdiff.solver;
 
+import io.github.implicitdiff.examples.Fd;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.github.implicitdiff.autodiff.AD;
