@@ -123,12 +123,43 @@ public final class AD {
 
     Pushforward pushforward() {
       return t -> {
-        Tensor[] primals = new Tensor[in.length];
-        for (int i = 0; i < in.length; i++) primals[i] = ((ReverseTrace.ReverseTracer) in[i]).primal();
-        requireMatching("pushforward", "inputs", "tangent", primals, t);
+        requireMatching("pushforward", "inputs", "tangent", primals(in), t);
         requireFinite("pushforward", "tangent", t);
         return trace.forward(in, t, out);
       };
+    }
+
+    /** The pullback to {@code inputs[k]} for the listed k (see {@link Linearization#pullbackOf}). */
+    Pullback pullbackOf(int[] inputs) {
+      Tensor[] selected = select(in, inputs);
+      boolean[] dependent = trace.dependents(selected);
+      return g -> {
+        requireMatching("pullback", "outputs", "cotangent", value, g);
+        requireFinite("pullback", "cotangent", g);
+        return trace.backward(out, g, selected, dependent);
+      };
+    }
+
+    /** The pushforward from {@code inputs[k]} for the listed k, the others' tangents zero. */
+    Pushforward pushforwardOf(int[] inputs) {
+      Tensor[] selected = select(in, inputs);
+      return t -> {
+        requireMatching("pushforward", "inputs", "tangent", primals(selected), t);
+        requireFinite("pushforward", "tangent", t);
+        return trace.forward(selected, t, out);
+      };
+    }
+
+    private static Tensor[] primals(Tensor[] tracers) {
+      Tensor[] primals = new Tensor[tracers.length];
+      for (int i = 0; i < tracers.length; i++) primals[i] = ((ReverseTrace.ReverseTracer) tracers[i]).primal();
+      return primals;
+    }
+
+    private static Tensor[] select(Tensor[] all, int[] indices) {
+      Tensor[] s = new Tensor[indices.length];
+      for (int k = 0; k < indices.length; k++) s[k] = all[indices[k]];
+      return s;
     }
   }
 
@@ -177,7 +208,7 @@ public final class AD {
   public static Linearization linearize(MultiFunction f, Tensor... x) {
     requireFinite("linearize", "input", x);
     Recording r = record(f, x);
-    return new Linearization(r.value, r.pushforward(), r.pullback());
+    return new Linearization(r.value, x.length, r.pushforward(), r.pullback(), r::pullbackOf, r::pushforwardOf);
   }
 
   /**

@@ -71,6 +71,34 @@ final class ReverseTrace implements Trace {
    * padded to the input's shape and added: the buffer joins the input's other cotangents when they are read.
    */
   Tensor[] backward(Tensor[] outputs, Tensor[] g, Tensor[] inputs) {
+    return backward(outputs, g, inputs, null);
+  }
+
+  /**
+   * For each id on this tape, whether it depends on one of {@code inputs}: the inputs themselves, then each
+   * step with such an argument, in tape order.
+   */
+  boolean[] dependents(Tensor[] inputs) {
+    boolean[] dependent = new boolean[nextId];
+    for (Tensor x : inputs) {
+      int id = idOf(x);
+      if (id >= 0) dependent[id] = true;
+    }
+    for (Node node : tape)
+      for (int id : node.inputIds)
+        if (id >= 0 && dependent[id]) {
+          dependent[node.outId] = true;
+          break;
+        }
+    return dependent;
+  }
+
+  /**
+   * {@link #backward(Tensor[], Tensor[], Tensor[])} restricted by {@code dependent} ({@link #dependents} of
+   * {@code inputs}; null: no restriction): steps whose output does not depend on the inputs are skipped, and no
+   * step computes a cotangent for an argument that does not depend on them.
+   */
+  Tensor[] backward(Tensor[] outputs, Tensor[] g, Tensor[] inputs, boolean[] dependent) {
     Tensor[] ct = new Tensor[nextId];
     Scattered scattered = new Scattered(nextId);
     for (int k = 0; k < outputs.length; k++) {
@@ -84,13 +112,15 @@ final class ReverseTrace implements Trace {
       Tensor gi = scattered.read(ct, node.outId);
       if (gi == null) continue;
       if (node.outId < lowest) break;
+      if (dependent != null && !dependent[node.outId]) continue;
       if (node.p instanceof Scatter scatter && node.inputIds.length == 1 && node.inputIds[0] >= 0 && !gi.isTraced()
           && !node.primals[0].isTraced()) {
         scatter.addVjpInto(gi, scattered.buffer(node.inputIds[0], node.primals[0].shape()));
         continue;
       }
       boolean[] needed = new boolean[node.inputIds.length];
-      for (int i = 0; i < needed.length; i++) needed[i] = node.inputIds[i] >= 0;
+      for (int i = 0; i < needed.length; i++)
+        needed[i] = node.inputIds[i] >= 0 && (dependent == null || dependent[node.inputIds[i]]);
       Tensor[] c = node.p.vjpAll(gi, needed, node.out, node.primals);
       for (int i = 0; i < needed.length; i++) {
         int id = node.inputIds[i];

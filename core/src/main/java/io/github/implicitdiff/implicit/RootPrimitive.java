@@ -118,11 +118,12 @@ final class RootPrimitive implements JointPrimitive {
       for (int k = 0; k < active.length; k++) tangents[1 + active[k]] = p[1 + m + k];
       return AD.jvp(z -> new Tensor[] {F.apply(z[0], Arrays.copyOfRange(z, 1, z.length))}, primals, tangents).outTangent();
     };
+    int[] activeInputs = Arrays.stream(active).map(i -> 1 + i).toArray(); // θ_a's index among F's inputs (x, θ)
     Function<Tensor[], Tensor> solveG = p -> {
-      Tensor x = p[0];
-      Tensor[] th = Arrays.copyOfRange(p, 1, 1 + m);
-      Tensor b = G.apply(Tensor.zeros(n), p).neg();
-      LinearOperator A = jacobianOperator(x, th);
+      Linearization lin = linearizeF(p[0], Arrays.copyOfRange(p, 1, 1 + m));
+      // b = −∂₂F v from the same recording as A's products: F runs once per JVP
+      Tensor b = concreteOrThrow(lin.pushforwardOf(activeInputs).apply(Arrays.copyOfRange(p, 1 + m, p.length))[0]).neg();
+      LinearOperator A = jacobianOperator(lin, n);
       // a symmetric-declared operator applies Aᵀ for A: harmless for VJPs, the transposed system for JVPs
       if (A.isSymmetric()) {
         String asymmetry = asymmetry(A);
@@ -146,36 +147,55 @@ final class RootPrimitive implements JointPrimitive {
       Tensor[] th = Arrays.copyOfRange(p, 1, 1 + m);
       return AD.vjp(x -> F.apply(x, th), p[0], w).add(p[m + 1]);
     };
+    Linearization[] recorded = new Linearization[1];
     Function<Tensor[], Tensor> solveH = p -> {
-      Tensor x = p[0];
-      Tensor[] th = Arrays.copyOfRange(p, 1, 1 + m);
-      LinearOperator At = jacobianOperator(x, th).transpose();
+      Linearization lin = linearizeF(p[0], Arrays.copyOfRange(p, 1, 1 + m));
+      recorded[0] = lin;
+      LinearOperator At = jacobianOperator(lin, p[0].dim(0)).transpose();
       probeOnce(out, At);
       return linearSolve(At, p[m + 1].neg(), ImplicitDiagnostics.Stage.VJP);
     };
     Tensor w = Tensor.apply(new RootPrimitive(name + " VJP", H, solveH, linearSolver, options, ImplicitDiagnostics.Stage.VJP), P);
-    // θ-cotangents Bᵀ w = vjp of θ ↦ F(x*, θ) at w
-    VjpResult r = AD.vjp(th -> new Tensor[] {F.apply(out, th)}, theta);
-    Tensor[] ct = r.pullback().apply(w);
-    for (int i = 0; i < m; i++) if (!needed[i]) ct[i] = null;
+    // θ-cotangents Bᵀ w
+    Tensor[] ct;
+    if (recorded[0] != null && !w.isTraced() && !out.isTraced() && Arrays.stream(theta).noneMatch(Tensor::isTraced)) {
+      // first order: the pullback of the recording A's products used, to the needed θ (F runs once per VJP)
+      int[] neededInputs = java.util.stream.IntStream.range(0, m).filter(i -> needed[i]).map(i -> 1 + i).toArray();
+      Tensor[] c = recorded[0].pullbackOf(neededInputs).apply(w);
+      ct = new Tensor[m];
+      for (int k = 0; k < neededInputs.length; k++) ct[neededInputs[k] - 1] = concreteOrThrow(c[k]);
+    } else {
+      // a derivative of this VJP is being taken: Bᵀ w in traced tensor operations, the vjp of θ ↦ F(x*, θ) at w
+      VjpResult r = AD.vjp(th -> new Tensor[] {F.apply(out, th)}, theta);
+      ct = r.pullback().apply(w);
+      for (int i = 0; i < m; i++) if (!needed[i]) ct[i] = null;
+    }
     return ct;
   }
 
   /**
-   * A = ∂₁F(x, θ) as a matrix-free operator on concrete values, from one recorded evaluation of F (its
-   * linearization, reused for every product): A v is its pushforward and Aᵀ v its pullback, so no product
-   * evaluates F again. When F is declared symmetric (a gradient), A v is the pullback too.
+   * F linearized once at (x, θ) on concrete values, in x and θ together: one evaluation of F serves every product
+   * with A = ∂₁F ({@link #jacobianOperator}) and with B = ∂₂F.
    */
-  private LinearOperator jacobianOperator(Tensor x, Tensor[] theta) {
-    int n = x.dim(0);
-    Tensor xc = x.concrete();
-    Tensor[] thc = Arrays.stream(theta).map(Tensor::concrete).toArray(Tensor[]::new);
-    Linearization lin = AD.linearize(z -> new Tensor[] {F.apply(z[0], thc)}, xc);
-    java.util.function.UnaryOperator<Tensor> rmatvec = v -> concreteOrThrow(lin.pullback().apply(v)[0]);
+  private Linearization linearizeF(Tensor x, Tensor[] theta) {
+    Tensor[] at = new Tensor[1 + theta.length];
+    at[0] = x.concrete();
+    for (int i = 0; i < theta.length; i++) at[1 + i] = theta[i].concrete();
+    return AD.linearize(z -> new Tensor[] {F.apply(z[0], Arrays.copyOfRange(z, 1, z.length))}, at);
+  }
+
+  /**
+   * A = ∂₁F(x, θ) as a matrix-free operator on concrete values, from the linearization of F at (x, θ) (one
+   * recorded evaluation, reused for every product): A v is its pushforward in x and Aᵀ v its pullback to x, so no
+   * product evaluates F again. When F is declared symmetric (a gradient), A v is the pullback too.
+   */
+  private LinearOperator jacobianOperator(Linearization lin, int n) {
+    var pullback = lin.pullbackOf(0);
+    java.util.function.UnaryOperator<Tensor> rmatvec = v -> concreteOrThrow(pullback.apply(v)[0]);
     boolean symmetric = options.symmetric() || linearSolver.requiresSymmetric();
-    java.util.function.UnaryOperator<Tensor> matvec = symmetric ? rmatvec
-        : v -> concreteOrThrow(lin.pushforward().apply(v)[0]);
-    return LinearOperator.of(n, matvec, rmatvec, symmetric);
+    if (symmetric) return LinearOperator.of(n, rmatvec, rmatvec, true);
+    var pushforward = lin.pushforwardOf(0);
+    return LinearOperator.of(n, v -> concreteOrThrow(pushforward.apply(v)[0]), rmatvec, false);
   }
 
   /**
