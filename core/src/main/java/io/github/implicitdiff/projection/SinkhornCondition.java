@@ -44,8 +44,9 @@ final class SinkhornCondition {
         .withResidualTolerance(2 * options.tolerance() / minA + 1e-9);
     // the Jacobian is similar to a symmetric one with eigenvalues in (0, 2): unrestarted GMRES needs about as many
     // products as CG would (65 for 100×100 at ε = 0.01), restarted every 30 about 2.7× more
-    LinearSolver gmres = LinearSolvers.gmres().withRestart(Math.min(m + n - 1, MAX_RESTART));
-    Tensor x = Implicit.customRoot(F, th -> solve(op, th[0], th[1], th[2], options), gmres, implicitOptions)
+    LinearSolver linear = options.linearSolver() != null ? options.linearSolver()
+        : LinearSolvers.gmres().withRestart(Math.min(m + n - 1, MAX_RESTART));
+    Tensor x = Implicit.customRoot(F, th -> solve(op, th[0], th[1], th[2], options), linear, implicitOptions)
         .apply(X, a, b);
     return Sinkhorn.plan(X.div(eps), x.slice(0, 0, m), withGauge(x.slice(0, m, m + n - 1)));
   }

@@ -61,6 +61,35 @@ class TransportImplicitDifferentiationTest {
     assertTrue(unrolled[2].norm2() > 1e-3, "the check is not vacuous");
   }
 
+  /** Each general-matrix linear solver gives the same gradients as the default GMRES, and its iterations are its own. */
+  @ParameterizedTest
+  @CsvSource({"1, 3, 3", "2, 4, 6", "3, 6, 4"})
+  void linearSolverIsConfigurable(long seed, int m, int n) {
+    Problem p = Problem.random(seed, m, n);
+    Tensor[] reference = p.gradients(IMPLICIT);
+    java.util.List<io.github.implicitdiff.linalg.LinearSolver> solvers = java.util.List.of(
+        io.github.implicitdiff.linalg.LinearSolvers.lu(),
+        io.github.implicitdiff.linalg.LinearSolvers.bicgstab().withTol(1e-13),
+        io.github.implicitdiff.linalg.LinearSolvers.gmres().withRestart(3).withTol(1e-13).withMaxIterations(5000));
+    for (var solver : solvers) {
+      SinkhornOptions options = IMPLICIT.withLinearSolver(solver);
+      assertSame(solver, options.linearSolver());
+      Tensor[] g = p.gradients(options);
+      for (int k = 0; k < 3; k++) {
+        if (reference[k].norm2() == 0) continue;
+        double err = relativeError(g[k], reference[k]);
+        assertTrue(err < 1e-9, solver.getClass().getSimpleName() + " input " + k + ": relative error " + err);
+      }
+    }
+    // a solver that stops early is refused loudly, not trusted
+    var starved = io.github.implicitdiff.linalg.LinearSolvers.gmres().withRestart(1).withMaxIterations(1).withTol(1e-14);
+    assertThrows(io.github.implicitdiff.linalg.NotConvergedException.class, () -> p.gradients(IMPLICIT.withLinearSolver(starved)));
+    var e = assertThrows(IllegalArgumentException.class,
+        () -> IMPLICIT.withLinearSolver(io.github.implicitdiff.linalg.LinearSolvers.cg()));
+    assertTrue(e.getMessage().contains("symmetric"), e.getMessage());
+    assertNull(IMPLICIT.withLinearSolver(null).linearSolver());
+  }
+
   @ParameterizedTest
   @CsvSource({"1, 3, 3", "2, 4, 6", "3, 6, 4", "4, 5, 5"})
   void forwardModeMatchesConvergedUnrolling(long seed, int m, int n) {
