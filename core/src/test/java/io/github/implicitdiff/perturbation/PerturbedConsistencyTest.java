@@ -69,8 +69,8 @@ class PerturbedConsistencyTest {
   @ParameterizedTest
   @ValueSource(longs = {1, 2})
   void batchedRowsAreIndependentProblems(long seed) {
-    // row b of a batched call equals an unbatched call on θ_b whose draws are the b-th of each sample's B rows: checked
-    // through the derivative structure instead, which is what batching must get right: ∂y_b/∂θ_c = 0 for b ≠ c
+    // each row is its own problem with its own draws: ∂y_b/∂θ_c = 0 for b ≠ c exactly (the score of row c's draws never
+    // multiplies row b's outputs)
     Random rng = new Random(seed);
     Tensor theta = Tensor.randn(rng, 3, 4);
     TensorFunction y = Perturbed.argmax(BlackBoxes.RANKS, Perturbation.of(Noise.GAUSSIAN, 0.5).withSamples(400)
