@@ -134,4 +134,19 @@ class ReadmeExamplesTest {
         io.github.implicitdiff.tensor.Tensor.full(Math.log(0.1), 8)).toDoubleArray();
     for (int j = 0; j < 8; j++) assertEquals(expected[j], printed[j], 1e-6 * (1e-3 + Math.abs(expected[j])), "feature " + j);
   }
+  @Test
+  void perturbedRankingExampleLearnsItsTarget(@TempDir Path dir) throws Exception {
+    String source = javaBlocks().stream().filter(b -> b.contains("class PerturbedRanking")).findFirst().orElseThrow();
+    String out = runProgram(source, dir);
+    Matcher soft = Pattern.compile("soft ranks Tensor\\(4,\\) \\[(.*)\\]").matcher(out);
+    Matcher grad = Pattern.compile("d soft rank of item 0 / d theta = Tensor\\(4,\\) \\[(.*)\\]").matcher(out);
+    assertTrue(soft.find() && grad.find(), out);
+    double[] y = java.util.Arrays.stream(soft.group(1).split(",")).mapToDouble(v -> Double.parseDouble(v.trim())).toArray();
+    double[] g = java.util.Arrays.stream(grad.group(1).split(",")).mapToDouble(v -> Double.parseDouble(v.trim())).toArray();
+    // every sample is a permutation of 1..4, so the soft ranks sum to 10; raising θ₀ raises item 0's rank, raising
+    // another entry lowers it
+    assertEquals(10.0, y[0] + y[1] + y[2] + y[3], 1e-12);
+    assertTrue(g[0] > 0.5 && g[1] < 0 && g[2] < 0 && g[3] < 0, out);
+    assertTrue(out.contains("learned ranks Tensor(4,) [4.0, 1.0, 2.0, 3.0], target Tensor(4,) [4.0, 1.0, 2.0, 3.0]"), out);
+  }
 }
