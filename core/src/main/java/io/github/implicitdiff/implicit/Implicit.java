@@ -210,7 +210,8 @@ public final class Implicit {
               + " solver's output shape and F's");
       return flatten(r);
     };
-    RootPrimitive p = new RootPrimitive(name, F, flatSolver, linearSolver, options, ImplicitDiagnostics.Stage.SOLVE);
+    boolean traced = Arrays.stream(theta).anyMatch(Tensor::isTraced);
+    RootPrimitive p = new RootPrimitive(name, F, flatSolver, linearSolver, options, ImplicitDiagnostics.Stage.SOLVE, traced);
     Tensor flat = Tensor.apply(p, theta);
     return split(flat, shapes[0]);
   }

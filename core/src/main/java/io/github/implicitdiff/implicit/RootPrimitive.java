@@ -37,9 +37,33 @@ final class RootPrimitive implements JointPrimitive {
   private final ImplicitDiagnostics.Stage stage;
   /** The solution whose ∂₁F the singularity probe last verified (identity), so that it runs once per solution. */
   private volatile Tensor probedAt;
+  /** The residual check's recording of F at the last solution, which the derivative rules at that point reuse. */
+  private volatile Recorded lastRecorded;
+
+  /** F linearized at (x, θ) (identities: the primal tensors the rules receive). */
+  private record Recorded(Tensor x, Tensor[] theta, Linearization lin) {
+    boolean isAt(Tensor x, Tensor[] theta) {
+      if (this.x != x || this.theta.length != theta.length) return false;
+      for (int i = 0; i < theta.length; i++) if (this.theta[i] != theta[i]) return false;
+      return true;
+    }
+  }
+
+  /** Whether a derivative of this application may be taken (θ traced): the residual check then records F. */
+  private final boolean differentiated;
 
   RootPrimitive(String name, Optimality F, Function<Tensor[], Tensor> solver, LinearSolver linearSolver,
       ImplicitOptions options, ImplicitDiagnostics.Stage stage) {
+    this(name, F, solver, linearSolver, options, stage, false);
+  }
+
+  /**
+   * @param differentiated true when θ is traced, so that a JVP or VJP of this application may follow: the residual
+   *     check then records F (one evaluation) for the derivative rules to reuse at this solution
+   */
+  RootPrimitive(String name, Optimality F, Function<Tensor[], Tensor> solver, LinearSolver linearSolver,
+      ImplicitOptions options, ImplicitDiagnostics.Stage stage, boolean differentiated) {
+    this.differentiated = differentiated;
     this.name = name;
     this.F = F;
     this.solver = solver;
@@ -70,8 +94,16 @@ final class RootPrimitive implements JointPrimitive {
   private void checkResidual(Tensor x, Tensor[] theta) {
     int n = x.dim(0);
     Tensor r;
+    Linearization lin = null;
     try {
-      r = F.apply(x, theta);
+      // recorded when a JVP or VJP at this solution may follow, so that it evaluates F no more (θ non-finite:
+      // evaluated, and reported below)
+      if (differentiated && Arrays.stream(theta).allMatch(Tensor::allFinite)) {
+        lin = linearizeF(x, theta);
+        r = lin.out();
+      } else {
+        r = F.apply(x, theta);
+      }
     } catch (ShapeException e) {
       throw new ShapeException(name + ": F failed on the solver's output x (flattened to " + x.shapeString()
           + "): " + e.getMessage() + "; check that the solver returns x in the shape F expects (and the shapes inside F)");
@@ -96,6 +128,7 @@ final class RootPrimitive implements JointPrimitive {
       if (options.policy() == ImplicitOptions.CheckPolicy.THROW) throw new ImplicitConditionException(warning);
     }
     options.report(new ImplicitDiagnostics(stage, n, rms, null, warning));
+    if (lin != null) lastRecorded = new Recorded(x, theta.clone(), lin);
   }
 
   // ---------------------------------------------------------------- derivative rules
@@ -120,7 +153,7 @@ final class RootPrimitive implements JointPrimitive {
     };
     int[] activeInputs = Arrays.stream(active).map(i -> 1 + i).toArray(); // θ_a's index among F's inputs (x, θ)
     Function<Tensor[], Tensor> solveG = p -> {
-      Linearization lin = linearizeF(p[0], Arrays.copyOfRange(p, 1, 1 + m));
+      Linearization lin = linearizationAt(p[0], Arrays.copyOfRange(p, 1, 1 + m));
       // b = −∂₂F v from the same recording as A's products: F runs once per JVP
       Tensor b = concreteOrThrow(lin.pushforwardOf(activeInputs).apply(Arrays.copyOfRange(p, 1 + m, p.length))[0]).neg();
       LinearOperator A = jacobianOperator(lin, n);
@@ -149,7 +182,7 @@ final class RootPrimitive implements JointPrimitive {
     };
     Linearization[] recorded = new Linearization[1];
     Function<Tensor[], Tensor> solveH = p -> {
-      Linearization lin = linearizeF(p[0], Arrays.copyOfRange(p, 1, 1 + m));
+      Linearization lin = linearizationAt(p[0], Arrays.copyOfRange(p, 1, 1 + m));
       recorded[0] = lin;
       LinearOperator At = jacobianOperator(lin, p[0].dim(0)).transpose();
       probeOnce(out, At);
@@ -171,6 +204,12 @@ final class RootPrimitive implements JointPrimitive {
       for (int i = 0; i < m; i++) if (!needed[i]) ct[i] = null;
     }
     return ct;
+  }
+
+  /** The residual check's recording when it was made at exactly (x, θ), else a new one. */
+  private Linearization linearizationAt(Tensor x, Tensor[] theta) {
+    Recorded last = lastRecorded;
+    return last != null && last.isAt(x, theta) ? last.lin() : linearizeF(x, theta);
   }
 
   /**
