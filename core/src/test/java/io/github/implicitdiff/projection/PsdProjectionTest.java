@@ -135,10 +135,10 @@ class PsdProjectionTest {
 
   @Test
   void zeroEigenvalueUsesTheClippedBranch() {
-    Random rng = new Random(11);
-    Tensor Q = JacobiEigen.of(randomSymmetric(rng, 3)).vectors();
-    Tensor A = sym(Q.mul(Tensor.of(-1, 0, 2)).matmul(Q.T()));
-    Tensor u = Q.slice(1, 1, 2), uuT = u.matmul(u.T());                   // the zero eigenvector
+    // an exact zero eigenvalue (a diagonal input, untouched by the rotations); a rotated one would be ±1e-16 and the
+    // branch would be decided by rounding, which is what DegeneracyCheck.psd() reports
+    Tensor A = Tensor.of(new double[][] {{2, 0, 0}, {0, 0, 0}, {0, 0, -1}});
+    Tensor u = Tensor.of(new double[][] {{0}, {1}, {0}}), uuT = u.matmul(u.T());  // the zero eigenvector
     assertEquals(java.util.List.of(1), Projections.psdDegeneracy(A, 1e-12).indices());
     // f'(0) = 0: the derivative along uuᵀ is zero, the limit from λ → 0⁻, not from λ → 0⁺
     Tensor along = AD.jvp(Projections::psd, A, uuT).outTangent();
