@@ -148,4 +148,20 @@ public interface Projection {
       return Projections.isotonic(x, order);
     };
   }
+
+  /** Second-order cone {(x, t) : ‖x‖ ≤ t} along the last axis, t the last element; no parameters. */
+  static Projection secondOrderCone() {
+    return (x, p) -> {
+      Arguments.count("Projection.secondOrderCone", p, 0, "none");
+      return Projections.secondOrderCone(x);
+    };
+  }
+
+  /** Positive semidefinite cone of symmetric matrices; no parameters. */
+  static Projection psd() {
+    return (x, p) -> {
+      Arguments.count("Projection.psd", p, 0, "none");
+      return Projections.psd(x);
+    };
+  }
 }

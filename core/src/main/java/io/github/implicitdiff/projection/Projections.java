@@ -295,6 +295,75 @@ public final class Projections {
     return box(x, r.neg(), r);
   }
 
+  // ---------------------------------------------------------------- cones
+
+  /**
+   * Second-order (Lorentz) cone K = {(x, t) : ‖x‖₂ ≤ t}: each row of z along the last axis is (x, t), t its last
+   * element (leading axes are a batch of independent cones, as for {@link #simplex}). Closed form:
+   * <pre>
+   *   ‖x‖ &lt; t  →  (x, t);   ‖x‖ ≤ −t  →  0;   otherwise  ((‖x‖ + t)/(2‖x‖)) (x, ‖x‖)
+   * </pre>
+   * <pre>{@code
+   * Projections.secondOrderCone(Tensor.of(3, 4, 1));    // ‖x‖ = 5 > 1: [1.8, 2.4, 3]
+   * Projections.secondOrderCone(Tensor.of(3, 4, -6));   // in the polar cone: [0, 0, 0]
+   * Tensor J = AD.jacobian(Projections::secondOrderCone, Tensor.of(3, 4, 1));   // both modes, any order
+   * }</pre>
+   * Kinks (see {@link #secondOrderConeDegeneracy}): the constraint is treated as active, the derivative being the
+   * one-sided limit from outside K: on the boundary ‖x‖ = t &gt; 0 the third branch's Jacobian, on ‖x‖ = −t and at
+   * the apex (0, 0) zero. With one element per row this is {@link #nonNegative}, with its convention.
+   *
+   * @param z a tensor with at least one dimension and a non-empty last axis
+   */
+  public static Tensor secondOrderCone(Tensor z) {
+    return SecondOrderCone.project("Projections.secondOrderCone", z);
+  }
+
+  /**
+   * Rows of z at a kink of {@link #secondOrderCone}: |‖x‖ − |t|| ≤ tolerance (the boundary of K or of its polar
+   * cone, the apex included); the result inspects one entry per row (flat index over the leading axes).
+   * <pre>{@code
+   * Projections.secondOrderConeDegeneracy(Tensor.of(3, 4, 5), 1e-12).indices();   // [0]: on the boundary
+   * }</pre>
+   */
+  public static Degeneracy secondOrderConeDegeneracy(Tensor z, double tolerance) {
+    return SecondOrderCone.degeneracy("Projections.secondOrderConeDegeneracy", z, tolerance);
+  }
+
+  /**
+   * Positive semidefinite cone of symmetric n×n matrices: P(A) = V max(Λ, 0) Vᵀ for A = V Λ Vᵀ (eigendecomposition by
+   * {@link io.github.implicitdiff.linalg.JacobiEigen}, O(n³) per sweep, meant for n up to a few hundred).
+   * <pre>{@code
+   * Tensor P = Projections.psd(Tensor.of(new double[][] {{1, 2}, {2, 1}}));   // [[1.5, 1.5], [1.5, 1.5]]
+   * Tensor G = AD.grad(a -> Projections.psd(a).mul(W).sum(), A);              // W symmetric
+   * }</pre>
+   * Differentiable in both modes by the Daleckii–Krein formula dP = V (Γ ∘ (Vᵀ dA V)) Vᵀ with
+   * Γ_ij = (f(λ_i) − f(λ_j))/(λ_i − λ_j), f'(λ_i) when λ_i = λ_j, f = max(·, 0): finite with repeated eigenvalues
+   * (no eigenvector derivatives are formed). Second derivatives (Hessians, Hessian-vector products, either nesting)
+   * use the second divided differences of f; derivatives of order three and above in A throw
+   * {@code UnsupportedOperationException}. The function differentiated is P(sym(A)), sym(A) = (A + Aᵀ)/2: a
+   * non-symmetric direction counts through its symmetric part, so the gradient is symmetric.
+   * Convention at a zero eigenvalue: f'(0) = 0 (the eigen-direction is clipped, the constraint active, as
+   * {@link #nonNegative} at 0); {@link #psdDegeneracy} reports such eigenvalues.
+   *
+   * @throws IllegalArgumentException if A is not symmetric: some |A_ij − A_ji| &gt; 1e-10 · max|A|
+   * @throws io.github.implicitdiff.tensor.NonFiniteException if A holds NaN or an infinity
+   * @throws ShapeException if A is not a square matrix
+   */
+  public static Tensor psd(Tensor A) {
+    return PsdCone.project("Projections.psd", A);
+  }
+
+  /**
+   * Eigenvalues of A at the kink of {@link #psd}: |λ_i| ≤ tolerance, as indices into the eigenvalues sorted in
+   * ascending order (the result inspects n entries).
+   * <pre>{@code
+   * Projections.psdDegeneracy(Tensor.of(new double[][] {{1, 1}, {1, 1}}), 1e-12).indices();   // [0]: λ = (0, 2)
+   * }</pre>
+   */
+  public static Degeneracy psdDegeneracy(Tensor A, double tolerance) {
+    return PsdCone.degeneracy("Projections.psdDegeneracy", A, tolerance);
+  }
+
   // ---------------------------------------------------------------- affine sets
 
   /**

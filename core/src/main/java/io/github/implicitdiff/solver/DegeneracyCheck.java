@@ -27,6 +27,8 @@ import io.github.implicitdiff.tensor.Tensor;
  *       ∂x = (I − σσᵀ/|S|) ∂v + σ/|S| ∂r on the support S, σ = sign(v). Here the check departs from
  *       {@link Projections#l1Ball}'s own convention on the sphere (the interior branch, ∂x = ∂v, 0 in r), which
  *       keeps the projection a plain function of its input; the check follows the rule of this list instead.</li>
+ *   <li>second-order and PSD cones: detection only ({@link #secondOrderCone()}, {@link #psd()}); the derivative
+ *       stays the projection's own, see there why these curved sets are not settled.</li>
  * </ul>
  * Apart from the ℓ1 ball's radius, this is each operator's own convention at an exact kink (see {@link Prox#lasso} and
  * {@link Projections#simplex}), made independent of rounding: without it, a coordinate that converged to
@@ -219,6 +221,53 @@ public interface DegeneracyCheck {
         // tied coordinates: v_i := 0, below the threshold: x_i = 0, out of the support
         Tensor shifted = radius ? v.add(Tensor.fromArray(shift, v.shape())) : v;
         return Tensor.where(Tensor.fromArray(tie, v.shape()), Tensor.zerosLike(v.concrete()), shifted);
+      }
+    };
+  }
+
+  /**
+   * The second-order cone (projection {@link Projections#secondOrderCone}), no parameters: reports the rows of v
+   * with |‖x‖ − |t|| within the tolerance (the boundary of the cone or of its polar, the apex), see
+   * {@link Projections#secondOrderConeDegeneracy}. Detection only: {@link #settle} returns v unchanged, so the
+   * derivative is the projection's own (the constraint active at an exact kink). Holding a curved branch by moving
+   * v would not be exact, unlike for the polyhedral sets above: there the Jacobian is constant on each branch, here
+   * it depends on where v sits (‖x‖/t), so any offset large enough to beat rounding would change the derivative.
+   *
+   * <pre>{@code
+   * ProjectedGradient pg = ProjectedGradient.of(f, Projection.secondOrderCone(), 0).withDegeneracyCheck(DegeneracyCheck.secondOrderCone());
+   * pg.run(z0, theta).degeneracy().indices();   // rows at a kink
+   * }</pre>
+   */
+  static DegeneracyCheck secondOrderCone() {
+    return detectionOnly("secondOrderCone", Projections::secondOrderConeDegeneracy);
+  }
+
+  /**
+   * The PSD cone (projection {@link Projections#psd}), no parameters: reports the eigenvalues of v within the
+   * tolerance of 0 (indices in ascending order), see {@link Projections#psdDegeneracy}. Detection only, for the
+   * reason given on {@link #secondOrderCone()}: the Daleckii–Krein factors λ_j/(λ_j − λ_i) of a zero eigenvalue
+   * λ_i depend on how far below 0 it would be moved.
+   *
+   * <pre>{@code
+   * ProjectedGradient pg = ProjectedGradient.of(f, Projection.psd(), 0).withDegeneracyCheck(DegeneracyCheck.psd());
+   * pg.run(X0, theta).degeneracy().indices();   // eigenvalues of X* − η∇f(X*) at 0
+   * }</pre>
+   */
+  static DegeneracyCheck psd() {
+    return detectionOnly("psd", Projections::psdDegeneracy);
+  }
+
+  /** A check that reports the kinks of a parameterless operator and leaves v as it is. */
+  private static DegeneracyCheck detectionOnly(String name,
+      java.util.function.BiFunction<Tensor, Double, Degeneracy> detector) {
+    return new DegeneracyCheck() {
+      public Degeneracy detect(Tensor v, double eta, Tensor[] params, double tolerance) {
+        requireParams(name, params, 0);
+        return detector.apply(v, tolerance);
+      }
+
+      public Tensor settle(Tensor v, Degeneracy d, double eta, Tensor[] params) {
+        return v;
       }
     };
   }
