@@ -12,8 +12,8 @@ import java.util.Random;
  * The epoch loop of the stochastic solvers. At the start of epoch e (e = 0, 1, ...) it computes the full-batch
  * error rms(∇₁f(x, all rows, θ)) / max(1, rms(x)) on concrete values and stops when it is ≤ tol, or when e reaches
  * the epoch budget; otherwise it runs one epoch: the minibatches of a fresh permutation ({@link Order}: seeded once
- * per run, so the whole run is a deterministic function of θ), one {@link StepRule} step on each, with step
- * scale stepDecay^e. The check costs one full-batch gradient per epoch, about as much as the epoch's minibatch
+ * per run, so the whole run is a deterministic function of θ), one {@link StepRule} step on each, with the step
+ * scale s_k of the {@link StepSchedule} (γ^e for the per-epoch decay). The check costs one full-batch gradient per epoch, about as much as the epoch's minibatch
  * gradients together. Unrolled reverse mode may record it in checkpointed segments of minibatch steps
  * ({@link Checkpointing}): x and the rule's tensors (Adam's moments) enter each segment; the rest (the step
  * counters, Armijo's step size, the minibatch order, drawn once per run) is replayed.
@@ -127,7 +127,10 @@ final class StochasticLoop {
           if (epoch >= maxEpochs) return new SolverResult(x, epoch, error, false);
           Guards.requireNotDiverging(solver, epoch, "its step rule (epoch " + epoch + ")", initialError, error);
         }
-        double scale = Math.pow(sampling.stepDecay(), epoch);
+        double scale = sampling.schedule().scale(k, order.perEpoch);
+        if (!(scale >= 0) || !Double.isFinite(scale))
+          throw new IllegalArgumentException(solver + ": the step schedule " + sampling.schedule() + " gave " + scale
+              + " at step " + k + "; a schedule's multiplier must be ≥ 0 and finite");
         x = rule.step(x, MinibatchObjective.of(f, sampling.data().rows(order.rows(k)), theta), k, scale);
         if (!x.concrete().allFinite())
           throw new NonFiniteException(solver + ": the iterate became non-finite at step " + k + " (epoch " + epoch

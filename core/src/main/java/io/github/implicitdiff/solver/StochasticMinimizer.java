@@ -91,7 +91,32 @@ public abstract class StochasticMinimizer<S extends StochasticMinimizer<S>> exte
    */
   public S withStepDecay(double value) {
     if (!(value > 0 && value <= 1)) throw new IllegalArgumentException(name() + ": the step decay must be in (0, 1], got " + value);
-    return with(sampling.withStepDecay(value));
+    return withSchedule(StepSchedule.epochDecay(value));
+  }
+
+  /**
+   * Multiplies the step size (Armijo's and Polyak's cap, the learning rate of Adam and of a {@link MinibatchSolver}'s
+   * rule) by the schedule's s_k at minibatch step k (default {@link StepSchedule#constant()}); replaces
+   * {@link #withStepDecay}, which is {@code withSchedule(StepSchedule.epochDecay(value))}. A warm-up longer than
+   * the budget (maxIterations epochs × {@link #stepsPerEpoch()}) is refused when the solver runs.
+   *
+   * <pre>{@code
+   * MinibatchAdam adam = MinibatchAdam.of(f, data).withSchedule(StepSchedule.inverseTime(0.01).withWarmup(20));
+   * }</pre>
+   */
+  public S withSchedule(StepSchedule value) {
+    if (value == null) throw new IllegalArgumentException(name() + ": the step schedule must not be null (StepSchedule.constant() is the default)");
+    return with(sampling.withSchedule(value));
+  }
+
+  /** The step schedule. */
+  public StepSchedule schedule() {
+    return sampling.schedule();
+  }
+
+  /** The minibatch steps of one epoch, ⌈n / batch size⌉: the unit of the schedules' step count per epoch. */
+  public int stepsPerEpoch() {
+    return sampling.stepsPerEpoch();
   }
 
   /**
@@ -116,8 +141,15 @@ public abstract class StochasticMinimizer<S extends StochasticMinimizer<S>> exte
     return sampling.seed();
   }
 
+  /**
+   * The per-epoch decay set by {@link #withStepDecay} (1 for a constant step).
+   *
+   * @throws IllegalStateException when the schedule is another one (see {@link #schedule()})
+   */
   public double stepDecay() {
-    return sampling.stepDecay();
+    if (sampling.schedule() instanceof StepSchedules.EpochDecay d) return d.gamma();
+    if (sampling.schedule() == StepSchedule.constant()) return 1;
+    throw new IllegalStateException(name() + ": the step schedule is " + sampling.schedule() + ", not a per-epoch decay; see schedule()");
   }
 
   public Dataset data() {
@@ -150,6 +182,12 @@ public abstract class StochasticMinimizer<S extends StochasticMinimizer<S>> exte
 
   @Override
   public final SolverResult run(Tensor init, Tensor... theta) {
+    int warmup = sampling.schedule().warmupSteps();
+    long budget = (long) maxIterations() * stepsPerEpoch();
+    if (warmup > budget)
+      throw new IllegalArgumentException(name() + ": the schedule's warm-up of " + warmup + " steps is longer than the budget of "
+          + maxIterations() + " epochs × " + stepsPerEpoch() + " steps = " + budget + " steps; shorten the warm-up or raise"
+          + " maxIterations");
     return solve(init, theta, (x0, th) -> StochasticLoop.run(name(), f, sampling, newRule(), maxIterations(), tol(), x0, th,
         checkpointing()));
   }

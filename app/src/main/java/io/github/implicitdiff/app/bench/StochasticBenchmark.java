@@ -17,10 +17,12 @@ import io.github.implicitdiff.solver.Dataset;
 import io.github.implicitdiff.solver.Differentiation;
 import io.github.implicitdiff.solver.LBFGS;
 import io.github.implicitdiff.solver.MinibatchAdam;
+import io.github.implicitdiff.solver.MinibatchSolver;
 import io.github.implicitdiff.solver.Optimizer;
 import io.github.implicitdiff.solver.PolyakSGD;
 import io.github.implicitdiff.solver.SolverResult;
 import io.github.implicitdiff.solver.StochasticMinimizer;
+import io.github.implicitdiff.solver.UpdateRule;
 import io.github.implicitdiff.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,7 +33,7 @@ import java.util.Random;
 /**
  * {@code bench stochastic}: L2-regularized logistic regression on n×d synthetic data (labels from a logistic model),
  * solved to the same full-batch error rms(∇F)/max(1, rms(w)) ≤ tol by L-BFGS and by the stochastic solvers (Armijo
- * SGD, Polyak SGD, minibatch Adam; batch B, step decay --decay per epoch, 200 epochs at most). Per solver: the time and iterations (L-BFGS
+ * SGD, Polyak SGD, minibatch Adam, Nesterov momentum (lr 0.5, β 0.9) and RMSProp (lr 0.05) by {@link MinibatchSolver}; batch B, step decay --decay per epoch, 200 epochs at most). Per solver: the time and iterations (L-BFGS
  * iterations, epochs) to the tolerance; the hypergradient d val_loss / dλ by implicit differentiation (time, peak
  * heap) and, for the stochastic solvers, by unrolling the same seeded run, plainly and in checkpointed segments
  * ({@link Checkpointing#growing()}) (time, peak heap); each hypergradient's
@@ -48,7 +50,7 @@ public final class StochasticBenchmark implements Benchmark {
 
   @Override
   public String description() {
-    return "logistic regression: time to a full-batch error for Armijo/Polyak SGD and Adam vs L-BFGS; implicit vs unrolled hypergradient time and heap";
+    return "logistic regression: time to a full-batch error for Armijo/Polyak SGD, Adam, Nesterov and RMSProp vs L-BFGS; implicit vs unrolled hypergradient time and heap";
   }
 
   @Override
@@ -95,6 +97,10 @@ public final class StochasticBenchmark implements Benchmark {
     solvers.put("PolyakSGD", PolyakSGD.of(f, data).withBatchSize(batch).withStepDecay(decay).withMaxIterations(200).withTol(tol)
         .withImplicitOptions(check));
     solvers.put("MinibatchAdam", MinibatchAdam.of(f, data).withLearningRate(0.05).withBatchSize(batch).withStepDecay(decay)
+        .withMaxIterations(200).withTol(tol).withImplicitOptions(check));
+    solvers.put("Nesterov", MinibatchSolver.of(f, data, UpdateRule.nesterov(0.5, 0.9)).withBatchSize(batch).withStepDecay(decay)
+        .withMaxIterations(200).withTol(tol).withImplicitOptions(check));
+    solvers.put("RMSProp", MinibatchSolver.of(f, data, UpdateRule.rmsProp(0.05)).withBatchSize(batch).withStepDecay(decay)
         .withMaxIterations(200).withTol(tol).withImplicitOptions(check));
     Table table = new Table("solver", "iterations", "error", "solve_s", "implicit_s", "implicit_MB", "unrolled_s", "unrolled_MB",
         "checkpointed_s", "checkpointed_MB", "rel_diff_implicit", "rel_diff_unrolled");

@@ -78,7 +78,7 @@ class BenchmarksEndToEndTest {
     Path json = dir.resolve("stochastic.json");
     Map<String, Object> doc = run(json, "bench", "stochastic", "--quick", "--quiet", "--size", "1000x10", "--json", json.toString());
     List<Map<String, Object>> rows = (List<Map<String, Object>>) doc.get("solvers");
-    assertEquals(List.of("LBFGS", "ArmijoSGD", "PolyakSGD", "MinibatchAdam"), rows.stream().map(r -> r.get("solver")).toList());
+    assertEquals(List.of("LBFGS", "ArmijoSGD", "PolyakSGD", "MinibatchAdam", "Nesterov", "RMSProp"), rows.stream().map(r -> r.get("solver")).toList());
     for (Map<String, Object> r : rows) {
       assertEquals(Boolean.TRUE, r.get("converged"), r.toString());
       assertTrue(((Number) r.get("error")).doubleValue() <= 1e-4, r.toString());
