@@ -26,6 +26,12 @@ import java.util.function.Function;
  * Hessians through the solver (second derivatives are again implicit). F must receive every tensor it
  * depends on that is being differentiated as an argument θ; a closed-over traced tensor is detected and
  * rejected, so that no derivative term is silently lost.
+ *
+ * <p>Cost: each call evaluates F once, at the solver's output, for the residual check. When θ is traced (a
+ * derivative of the call may follow) that evaluation is recorded ({@code AD.linearize} in x and θ), and the call's
+ * first-order JVP or VJP reuses the recording for every product with ∂₁F and ∂₂F, so it evaluates F no more; the
+ * recording lives as long as the call's node on the caller's tape, about the memory of one reverse-mode evaluation
+ * of F per call.
  */
 public final class Implicit {
   private Implicit() {}
