@@ -173,6 +173,19 @@ class SymmetricEigenTest {
   }
 
   @Test
+  void readsOnlyTheUpperTriangle() {
+    Random rng = new Random(10);
+    Tensor A = randomSymmetric(rng, 9), garbage = Tensor.randn(rng, 9, 9);
+    double[][] upper = A.toArray2d();
+    for (int i = 0; i < 9; i++)
+      for (int j = 0; j < i; j++) upper[i][j] = garbage.get(i, j);
+    SymmetricEigen e = SymmetricEigen.of(Tensor.of(upper)), reference = SymmetricEigen.of(A);
+    assertArrayEquals(reference.values().toDoubleArray(), e.values().toDoubleArray(), 0);
+    assertArrayEquals(reference.vectors().toDoubleArray(), e.vectors().toDoubleArray(), 0);
+    assertArrayEquals(reference.values().toDoubleArray(), SymmetricEigen.eigenvalues(upper), 0);
+  }
+
+  @Test
   void stepCapThrowsNamingTheProblem() {
     // the 3×3 tridiagonal with 1s next to the diagonal needs more than one QR step
     double[] d = {0, 0, 0}, e = {1, 1, 0};
