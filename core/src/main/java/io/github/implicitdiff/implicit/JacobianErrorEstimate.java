@@ -70,17 +70,17 @@ public record JacobianErrorEstimate(Tensor jacobian, double distance, double alp
     Tensor delta = dense.solve(LinearOperator.dense(A), flatF.apply(x, th)).orThrow();
     Tensor jac = dense.solveColumns(LinearOperator.dense(A), B).neg();
     double dist = delta.norm2();
-    double[] sv = SymmetricEigen.singularRange(A.toArray2d());
+    double[] sv = SingularValues.range(A.toArray2d());
     double alpha = sv[1];
     double beta = 0, gamma = 0;
     if (dist > 0) {
       Tensor x2 = x.sub(delta);
       Tensor A2 = AD.jacobian(z -> flatF.apply(z, th), x2, AD.Mode.FORWARD);
       Tensor B2 = AD.jacobian(t -> flatF.apply(x2, t), th, AD.Mode.FORWARD).reshape(n, p);
-      gamma = SymmetricEigen.singularRange(A2.sub(A).toArray2d())[0] / dist;
-      beta = SymmetricEigen.singularRange(B2.sub(B).toArray2d())[0] / dist;
+      gamma = SingularValues.range(A2.sub(A).toArray2d())[0] / dist;
+      beta = SingularValues.range(B2.sub(B).toArray2d())[0] / dist;
     }
-    double R = SymmetricEigen.singularRange(B.toArray2d())[0];
+    double R = SingularValues.range(B.toArray2d())[0];
     double bound = (beta / alpha + gamma * R / (alpha * alpha)) * dist;
     return new JacobianErrorEstimate(jac, dist, alpha, beta, gamma, R, bound);
   }

@@ -11,7 +11,8 @@ import io.github.implicitdiff.tensor.Tensor;
  * Rutishauser's stable form; sweeps stop when the off-diagonal Frobenius norm is below 1e-15 times the matrix's
  * (at most 100 sweeps; Jacobi converges quadratically, typically 6–10 sweeps). O(n³) per sweep: meant for the
  * sizes of conic layers (n up to a few hundred). Only the upper triangle is read if the input is not exactly
- * symmetric; callers validate symmetry.
+ * symmetric; callers validate symmetry. {@link SymmetricEigen} (Householder tridiagonalization and implicit QR) is
+ * several times faster and what the library uses; Jacobi is kept as the independent reference it is tested against.
  *
  * <pre>{@code
  * JacobiEigen e = JacobiEigen.of(Tensor.of(new double[][] {{2, 1}, {1, 2}}));
@@ -28,34 +29,29 @@ public record JacobiEigen(Tensor values, Tensor vectors) {
   /**
    * The decomposition of the symmetric n×n matrix {@code A} (concrete values are used).
    *
-   * @throws IllegalArgumentException if A is not a square matrix or holds NaN or an infinity
+   * @throws IllegalArgumentException if A is not a square matrix
+   * @throws io.github.implicitdiff.tensor.NonFiniteException if A holds NaN or an infinity
    */
   public static JacobiEigen of(Tensor A) {
-    if (A.ndim() != 2 || A.dim(0) != A.dim(1))
-      throw new IllegalArgumentException("JacobiEigen: A must be a square matrix, got shape " + A.shapeString());
-    A.concrete().requireFinite("JacobiEigen: A must be finite (NaN or infinity found)");
+    double[] a = SymmetricInput.upperMirrored("JacobiEigen", A);
     int n = A.dim(0);
-    double[] a = A.concrete().toDoubleArray(), v = new double[n * n];
+    double[] v = new double[n * n], diagonal = new double[n];
     for (int i = 0; i < n; i++) v[i * n + i] = 1;
     diagonalize(a, v, n);
-    // sort ascending; v holds the eigenvectors as rows, emitted as columns
-    Integer[] order = new Integer[n];
-    for (int i = 0; i < n; i++) order[i] = i;
-    java.util.Arrays.sort(order, (p, q) -> Double.compare(a[p * n + p], a[q * n + q]));
-    double[] values = new double[n], vectors = new double[n * n];
-    for (int j = 0; j < n; j++) {
-      int k = order[j];
-      values[j] = a[k * n + k];
-      for (int i = 0; i < n; i++) vectors[i * n + j] = v[k * n + i];
-    }
-    return new JacobiEigen(Tensor.of(values), Tensor.fromArray(vectors, n, n));
+    for (int i = 0; i < n; i++) diagonal[i] = a[i * n + i];
+    Tensor[] sorted = SymmetricInput.ascending(diagonal, v, n); // v holds the eigenvectors as rows
+    return new JacobiEigen(sorted[0], sorted[1]);
   }
 
-  /** The eigenvalues of the symmetric matrix {@code s} (not modified), ascending, without the eigenvectors. */
+  /**
+   * The eigenvalues of the symmetric matrix {@code s} (not modified), ascending, without the eigenvectors.
+   *
+   * @throws IllegalArgumentException if s is not square
+   * @throws io.github.implicitdiff.tensor.NonFiniteException if s holds NaN or an infinity
+   */
   public static double[] eigenvalues(double[][] s) {
     int n = s.length;
-    double[] a = new double[n * n];
-    for (int i = 0; i < n; i++) System.arraycopy(s[i], 0, a, i * n, n);
+    double[] a = SymmetricInput.upperMirrored("JacobiEigen", s);
     diagonalize(a, null, n);
     double[] ev = new double[n];
     for (int i = 0; i < n; i++) ev[i] = a[i * n + i];
@@ -69,12 +65,10 @@ public record JacobiEigen(Tensor values, Tensor vectors) {
   }
 
   /**
-   * Rotates the row-major symmetric {@code a} (n×n) to diagonal form in place; when {@code v} is not null its rows
-   * (initially the identity) accumulate the rotations, ending as the eigenvectors.
+   * Rotates the row-major symmetric {@code a} (n×n, both triangles filled) to diagonal form in place; when
+   * {@code v} is not null its rows (initially the identity) accumulate the rotations, ending as the eigenvectors.
    */
   private static void diagonalize(double[] a, double[] v, int n) {
-    for (int i = 0; i < n; i++)
-      for (int j = i + 1; j < n; j++) a[j * n + i] = a[i * n + j]; // mirror the upper triangle
     double total = 0;
     for (double x : a) total += x * x;
     for (int sweep = 0; ; sweep++) {

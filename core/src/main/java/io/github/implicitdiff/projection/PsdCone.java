@@ -1,6 +1,6 @@
 package io.github.implicitdiff.projection;
 
-import io.github.implicitdiff.linalg.JacobiEigen;
+import io.github.implicitdiff.linalg.SymmetricEigen;
 import io.github.implicitdiff.tensor.ShapeException;
 import io.github.implicitdiff.tensor.Tensor;
 import java.util.ArrayList;
@@ -22,7 +22,7 @@ final class PsdCone {
   static Degeneracy degeneracy(String op, Tensor A, double tolerance) {
     check(op, A);
     Arguments.tolerance(op, tolerance);
-    double[] lam = JacobiEigen.of(PsdSpectrum.sym(A.concrete())).values().toDoubleArray();
+    double[] lam = SymmetricEigen.eigenvalues(PsdSpectrum.sym(A.concrete()).toArray2d());
     List<Integer> at = new ArrayList<>();
     for (int i = 0; i < lam.length; i++) if (Math.abs(lam[i]) <= tolerance) at.add(i);
     return new Degeneracy(at, lam.length, tolerance);

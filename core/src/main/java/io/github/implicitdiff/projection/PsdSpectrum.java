@@ -1,6 +1,6 @@
 package io.github.implicitdiff.projection;
 
-import io.github.implicitdiff.linalg.JacobiEigen;
+import io.github.implicitdiff.linalg.SymmetricEigen;
 import io.github.implicitdiff.tensor.Tensor;
 
 /**
@@ -19,7 +19,7 @@ final class PsdSpectrum {
   final Tensor gamma;
 
   PsdSpectrum(Tensor symmetric) {
-    JacobiEigen e = JacobiEigen.of(symmetric);
+    SymmetricEigen e = SymmetricEigen.of(symmetric);
     this.vectors = e.vectors();
     this.values = e.values().toDoubleArray();
     int n = values.length;

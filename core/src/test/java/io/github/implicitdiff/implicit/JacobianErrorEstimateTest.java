@@ -80,10 +80,10 @@ class JacobianErrorEstimateTest {
     // R = ‖B‖₂ and δ = A⁻¹F(x̂) from the same closed forms
     assertEquals(TestSolvers.gauss(A, CUBIC.apply(xHat, M, b, c, s)).norm2(), e.distance(), 1e-12);
     double[][] bbt = B.matmul(B.T()).toArray2d();
-    assertEquals(Math.sqrt(SymmetricEigen.singularRange(bbt)[0]), e.bNorm(), 1e-9 * e.bNorm());
+    assertEquals(Math.sqrt(SingularValues.range(bbt)[0]), e.bNorm(), 1e-9 * e.bNorm());
     // and the bound covers the error against the Jacobian at the root, in the spectral norm of Theorem 1
     Tensor diff = e.jacobian().sub(TestSolvers.gauss(jacobianInX(M, c, xStar), jacobianInTheta(xStar)).neg());
-    double err = SymmetricEigen.singularRange(diff.toArray2d())[0];
+    double err = SingularValues.range(diff.toArray2d())[0];
     assertTrue(err <= e.bound(), "error " + err + " exceeds bound " + e.bound());
   }
 
