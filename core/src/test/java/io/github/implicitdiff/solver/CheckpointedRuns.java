@@ -56,6 +56,14 @@ final class CheckpointedRuns {
     GradientCheck.assertClose(what, expected, actual, tol);
   }
 
+  /** {@link #assertSameAsPlain} and {@link #assertForwardUnchanged} under each schedule. */
+  static void assertEachScheduleMatchesPlain(String what, Solver solver, Call call, Tensor theta, Checkpointing... schedules) {
+    for (Checkpointing c : schedules) {
+      assertSameAsPlain(what, solver, c, call, theta);
+      assertForwardUnchanged(what, solver, c, call, theta);
+    }
+  }
+
   /** The forward-mode Jacobian of a checkpointed run equals the plain run's. */
   static void assertForwardUnchanged(String what, Solver solver, Checkpointing schedule, Call call, Tensor theta) {
     Optimizer<?> plain = solver.apply(Checkpointing.none()), checkpointed = solver.apply(schedule);

@@ -35,10 +35,8 @@ class CheckpointedStochasticTest {
     CheckpointedRuns.Call call = (s, l) -> s.run(init, l);
     for (var solver : solvers(p)) {
       String name = solver.apply(Checkpointing.none()).name();
-      for (Checkpointing c : List.of(Checkpointing.every(2), Checkpointing.every(4), Checkpointing.growing())) {
-        CheckpointedRuns.assertSameAsPlain(name, solver::apply, c, call, lam);
-        CheckpointedRuns.assertForwardUnchanged(name, solver::apply, c, call, lam);
-      }
+      CheckpointedRuns.assertEachScheduleMatchesPlain(name, solver::apply, call, lam, Checkpointing.every(2),
+          Checkpointing.every(4), Checkpointing.growing());
       int plain = CheckpointedRuns.recordedSteps(solver.apply(Checkpointing.none()), call, lam);
       int segmented = CheckpointedRuns.recordedSteps(solver.apply(Checkpointing.every(4)), call, lam);
       assertTrue(segmented < plain / 3, name + ": " + segmented + " recorded steps against " + plain);
